@@ -1,0 +1,55 @@
+"""Load the corpus and the index once, building whatever is missing (used by CLI, API and evals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from assistant.settings import Settings
+from corpus import CorpusStore, DocumentMeta, Passage, bundled_corpus_dir, ingest
+from indexes import ChineseTokenizer, Encoder, HybridRetriever, create_encoder, open_index
+
+
+@dataclass
+class PolicyCorpus:
+    """Everything the policy side needs: documents, passages, raw texts and the retriever."""
+
+    store: CorpusStore
+    documents: dict[str, DocumentMeta]
+    passages: list[Passage]
+    retriever: HybridRetriever
+
+    def raw_text(self, doc_id: str) -> str:
+        return self.store.text(doc_id)
+
+    @cached_property
+    def passages_by_id(self) -> dict[str, Passage]:
+        return {p.passage_id: p for p in self.passages}
+
+
+def ensure_corpus(settings: Settings, progress: bool = True) -> CorpusStore:
+    store = CorpusStore(settings.corpus_dir)
+    sources = settings.corpus.paths or [bundled_corpus_dir()]
+    ingest(list(sources), store, progress=progress)
+    return store
+
+
+def load_policy_corpus(
+    settings: Settings, encoder: Encoder | None = None, rebuild: bool = True, progress: bool = True
+) -> PolicyCorpus:
+    store = ensure_corpus(settings, progress)
+    documents = {d.doc_id: d for d in store.documents()}
+    passages = store.passages()
+    encoder = encoder or create_encoder(settings.index.encoder, settings.index.encoder_path)
+    retriever = open_index(
+        settings.index_dir,
+        passages,
+        documents,
+        encoder,
+        ChineseTokenizer(),
+        rebuild=rebuild,
+        progress=progress,
+        candidates=settings.retrieval.candidates,
+        rrf_k=settings.retrieval.rrf_k,
+    )
+    return PolicyCorpus(store, documents, passages, retriever)

@@ -1,0 +1,38 @@
+"""Dense vectors in faiss: inner product on L2-normalised vectors (= cosine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+
+class DenseIndex:
+    def __init__(self, index: faiss.Index) -> None:
+        self._index = index
+
+    @classmethod
+    def build(cls, vectors: np.ndarray) -> DenseIndex:
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(np.ascontiguousarray(vectors, dtype="float32"))
+        return cls(index)
+
+    @property
+    def size(self) -> int:
+        return int(self._index.ntotal)
+
+    def scores(self, query_vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query to every passage, in passage order."""
+        query = np.ascontiguousarray(query_vector.reshape(1, -1), dtype="float32")
+        sims, ids = self._index.search(query, self.size)
+        out = np.zeros(self.size, dtype="float32")
+        out[ids[0]] = sims[0]
+        return out
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path) -> DenseIndex:
+        return cls(faiss.read_index(str(path)))

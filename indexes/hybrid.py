@@ -1,0 +1,83 @@
+"""Hybrid retrieval: BM25 and dense rankings fused by reciprocal rank, with metadata filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+
+from corpus.models import DocumentMeta, Passage
+from indexes.dense import DenseIndex
+from indexes.encoders import Encoder
+from indexes.fusion import reciprocal_rank_fusion
+from indexes.models import Hit, SearchFilter
+from indexes.sparse import SparseIndex
+from indexes.tokenizer import ChineseTokenizer
+
+Method = Literal["hybrid", "bm25", "dense"]
+METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
+
+
+def index_text(passage: Passage, document: DocumentMeta) -> str:
+    """What gets indexed: where the passage stands (locality, section) and what it says."""
+    return f"{document.locality.label} {passage.section_label} {passage.text}"
+
+
+def top_ids(scores: np.ndarray, mask: np.ndarray, limit: int, positive_only: bool = False) -> list[int]:
+    masked = np.where(mask, scores, -np.inf)
+    if positive_only:
+        masked = np.where(masked > 0, masked, -np.inf)
+    order = np.argsort(-masked, kind="stable")[:limit]
+    return [int(i) for i in order if np.isfinite(masked[i])]
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        documents: dict[str, DocumentMeta],
+        sparse: SparseIndex,
+        dense: DenseIndex,
+        encoder: Encoder,
+        tokenizer: ChineseTokenizer,
+        candidates: int = 30,
+        rrf_k: int = 60,
+    ) -> None:
+        self.passages = list(passages)
+        self.documents = documents
+        self.sparse, self.dense = sparse, dense
+        self.encoder, self.tokenizer = encoder, tokenizer
+        self.candidates, self.rrf_k = candidates, rrf_k
+
+    def _mask(self, filters: SearchFilter | None) -> np.ndarray:
+        if filters is None:
+            return np.ones(len(self.passages), dtype=bool)
+        return np.array([filters.accepts(p, self.documents[p.doc_id]) for p in self.passages], dtype=bool)
+
+    def search(
+        self, query: str, k: int = 5, method: Method = "hybrid", filters: SearchFilter | None = None
+    ) -> list[Hit]:
+        mask = self._mask(filters)
+        bm25 = self.sparse.scores(self.tokenizer.tokenize(query))
+        dense = self.dense.scores(self.encoder.encode_queries([query])[0])
+        if method == "bm25":
+            ranked = [(i, float(bm25[i])) for i in top_ids(bm25, mask, k, positive_only=True)]
+        elif method == "dense":
+            ranked = [(i, float(dense[i])) for i in top_ids(dense, mask, k)]
+        else:
+            rankings = [
+                top_ids(bm25, mask, self.candidates, positive_only=True),
+                top_ids(dense, mask, self.candidates),
+            ]
+            ranked = reciprocal_rank_fusion(rankings, k=self.rrf_k)[:k]
+        return [
+            Hit(
+                passage=self.passages[i],
+                document=self.documents[self.passages[i].doc_id],
+                score=score,
+                bm25=float(bm25[i]),
+                dense=float(dense[i]),
+            )
+            for i, score in ranked
+        ]

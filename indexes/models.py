@@ -1,0 +1,35 @@
+"""Search results and filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corpus.models import DocumentMeta, Passage
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    passage: Passage
+    document: DocumentMeta
+    score: float  # the ranking score of the method used (RRF for hybrid)
+    bm25: float = 0.0
+    dense: float = 0.0  # cosine similarity of query and passage
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilter:
+    locality: str | None = None  # e.g. 濮阳 / 河南省 / 新北区
+    doc_ids: tuple[str, ...] = ()
+    section_prefix: str | None = None  # e.g. 三、责任分工
+
+    def accepts(self, passage: Passage, document: DocumentMeta) -> bool:
+        if self.doc_ids and passage.doc_id not in self.doc_ids:
+            return False
+        if self.locality and not locality_matches(self.locality, document):
+            return False
+        return not (self.section_prefix and not passage.section_label.startswith(self.section_prefix))
+
+
+def locality_matches(locality: str, document: DocumentMeta) -> bool:
+    key = locality.strip().rstrip("省市县区")
+    return bool(key) and any(key in name for name in (*document.locality.names(), document.issuer))

@@ -1,0 +1,55 @@
+"""Chinese tokenisation for BM25: a dedicated jieba instance with the domain dictionary."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import jieba
+
+from corpus.normalize import fold
+
+jieba.setLogLevel(logging.WARNING)
+_TOKEN = re.compile(r"[\w\u3400-\u9fff%+.]+")
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("indexes").joinpath(f"data/{name}")))
+
+
+class ChineseTokenizer:
+    """jieba search-mode tokens over folded text, domain terms kept whole, stop words dropped."""
+
+    def __init__(self, dictionary: Path | None = None, stopwords: Path | None = None) -> None:
+        self.dictionary_path = dictionary or _data_path("domain_dict.txt")
+        self.stopwords_path = stopwords or _data_path("stopwords.txt")
+        self.stopwords = frozenset(self.stopwords_path.read_text("utf-8").split())
+
+    @cached_property
+    def _jieba(self) -> jieba.Tokenizer:
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        tokenizer.load_userdict(str(self.dictionary_path))
+        # Domain terms with internal punctuation are matched after folding, so add folded forms too.
+        for line in self.dictionary_path.read_text("utf-8").splitlines():
+            if line.strip():
+                tokenizer.add_word(fold(line.split()[0]), freq=20)
+        return tokenizer
+
+    @property
+    def dictionary_hash(self) -> str:
+        digest = hashlib.sha256(self.dictionary_path.read_bytes() + self.stopwords_path.read_bytes())
+        return digest.hexdigest()[:16]
+
+    def segment(self, text: str) -> list[str]:
+        """Plain (accurate-mode) segmentation, for inspection and tests."""
+        return [t for t in self._jieba.lcut(fold(text)) if _TOKEN.fullmatch(t)]
+
+    def tokenize(self, text: str) -> list[str]:
+        """Search-mode tokens for recall: long words and their sub-words."""
+        tokens = self._jieba.lcut_for_search(fold(text))
+        return [t for t in tokens if _TOKEN.fullmatch(t) and t not in self.stopwords]
