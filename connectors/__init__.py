@@ -1,1 +1,43 @@
-"""connectors layer."""
+"""Connectors layer: subject records in SQLite/PostgreSQL, importers, lookups, sample data."""
+
+from connectors.importers import ImportRejected, ImportResult, RowError, import_records
+from connectors.records import (
+    CommitmentRecord,
+    EvaluationRecord,
+    ListRecord,
+    NameMatch,
+    PenaltyRecord,
+    RepairRecord,
+    SubjectInfo,
+    SubjectProfile,
+    SubjectResolution,
+)
+from connectors.repository import RecordRepository, looks_like_code
+from connectors.sample import SampleGenerator
+from connectors.store import RecordStore
+from connectors.uscc import USCCError, is_valid_uscc, make_uscc, normalise_uscc, validate_uscc
+
+__all__ = [
+    "CommitmentRecord",
+    "EvaluationRecord",
+    "ImportRejected",
+    "ImportResult",
+    "ListRecord",
+    "NameMatch",
+    "PenaltyRecord",
+    "RecordRepository",
+    "RecordStore",
+    "RepairRecord",
+    "RowError",
+    "SampleGenerator",
+    "SubjectInfo",
+    "SubjectProfile",
+    "SubjectResolution",
+    "USCCError",
+    "import_records",
+    "is_valid_uscc",
+    "looks_like_code",
+    "make_uscc",
+    "normalise_uscc",
+    "validate_uscc",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -116,7 +117,7 @@ def find_kind(title: str) -> str:
 def attachment_kinds(paragraphs: list[Paragraph]) -> tuple[str, ...]:
     """Kinds of the attachments: the title after each `附件N:` line names it."""
     kinds: list[str] = []
-    for current, following in zip(paragraphs, paragraphs[1:], strict=False):
+    for current, following in itertools.pairwise(paragraphs):
         if ATTACHMENT_HEADING.match(current.text):
             title = following.text.replace("\n", "")
             kinds.extend(m for m in ("任务清单", "解读") if m in title and m not in kinds)

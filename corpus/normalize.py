@@ -16,7 +16,9 @@ TERMINAL_CHARS = set("。！？；：!?;:…”」』）)】〕]》>")
 # Sentence-internal punctuation: a line that has it is running text, not a title.
 RUNNING_TEXT_CHARS = set("，,。、；;")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}“”，。、：；（）《》])[ \t\u3000]+(?=[{_CJK}“”，。、：；（）《》\d])")
+_SPACE_BETWEEN_CJK = re.compile(
+    rf"(?<=[{_CJK}“”，。、：；（）《》])[ \t\u3000]+(?=[{_CJK}“”，。、：；（）《》\d])"
+)
 _SPACE_BEFORE_CJK = re.compile(rf"(?<=\d)[ \t\u3000]+(?=[{_CJK}])")
 _EMPHASIS = re.compile(r"\*\*|__")
 _LIST_BULLET = re.compile(r"^\s*[-*+]\s+")

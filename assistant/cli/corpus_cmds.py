@@ -17,7 +17,7 @@ console = Console()
 
 @app.command("ingest")
 def ingest_command(
-    paths: list[Path] = typer.Argument(None, help="文档文件或文件夹；省略时使用内置的五份政策文件"),  # noqa: B008
+    paths: list[Path] = typer.Argument(None, help="文档文件或文件夹；省略时使用内置的五份政策文件"),
     force: bool = typer.Option(False, "--force", help="即使文件未变化也重新解析"),
 ) -> None:
     """解析政策文件（txt/md/docx/pdf/html），生成带章节路径的段落。"""

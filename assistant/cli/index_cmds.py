@@ -22,9 +22,16 @@ def index_command() -> None:
     documents = {d.doc_id: d for d in store.documents()}
     encoder = create_encoder(settings.index.encoder, settings.index.encoder_path)
     manifest = build_index(
-        settings.index_dir, store.passages(), documents, encoder, ChineseTokenizer(), settings.index.batch_size
+        settings.index_dir,
+        store.passages(),
+        documents,
+        encoder,
+        ChineseTokenizer(),
+        settings.index.batch_size,
     )
-    console.print(f"索引已构建：{manifest['passages']} 段，向量模型 {manifest['encoder']} {manifest['encoder_version']}")
+    console.print(
+        f"索引已构建：{manifest['passages']} 段，向量模型 {manifest['encoder']} {manifest['encoder_version']}"
+    )
 
 
 @app.command("search")

@@ -1,0 +1,91 @@
+"""`credit-assistant records import|show|sample`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.cli import app
+from assistant.settings import get_settings
+from connectors import ImportRejected, RecordStore
+
+console = Console()
+records_app = typer.Typer(help="主体信用记录：导入、查询、示例数据", no_args_is_help=True)
+app.add_typer(records_app, name="records")
+
+
+def open_store(sample: bool = True) -> RecordStore:
+    settings = get_settings()
+    subjects = settings.database.sample_subjects if sample else 0
+    return RecordStore.open(settings.database_url, subjects, settings.database.sample_seed)
+
+
+@records_app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV / JSONL / XLSX 文件"),
+    record_type: str | None = typer.Option(
+        None, "--type", help="subjects/penalties/list_entries/evaluations/commitments/repairs"
+    ),
+) -> None:
+    """导入记录文件：任一行有误则整个文件不导入，并逐行列出错误。"""
+    store = open_store()
+    try:
+        result = store.import_file(file.name, file.read_bytes(), record_type)
+    except ImportRejected as exc:
+        console.print(f"[red]导入失败：[/red]{exc.message}")
+        for error in exc.errors[:200]:
+            console.print(f"  {error}")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"已导入 {result.rows} 行（{result.record_type}）：新增 {result.inserted}，更新 {result.updated}，未变 {result.unchanged}"
+    )
+
+
+@records_app.command("show")
+def show_command(code_or_name: str = typer.Argument(..., help="统一社会信用代码或主体名称")) -> None:
+    """显示一个主体的全部信用记录。"""
+    store = open_store()
+    resolution = store.repository.resolve(code_or_name)
+    if resolution.error:
+        console.print(f"[red]{resolution.error}[/red]")
+        raise typer.Exit(1)
+    if resolution.subject is None:
+        console.print("找到多个可能的主体，请指明：")
+        for match in resolution.candidates:
+            console.print(f"  {match.subject.name}（{match.subject.identifier}） 相似度 {match.score:.0f}")
+        raise typer.Exit(1)
+    profile = store.repository.profile(resolution.subject.id)
+    s = profile.subject
+    console.print(f"[bold]{s.name}[/bold]  {s.identifier}  {s.kind}  {s.locality}  {s.industry}")
+    table = Table("记录", "内容")
+    for p in profile.penalties:
+        table.add_row(
+            p.record_label,
+            f"{p.decision_date} {p.authority} {p.penalty_type} {p.severity} 履行：{p.fulfilled_on or '未履行'}",
+        )
+    for e in profile.lists:
+        table.add_row(e.record_label, f"{e.reason} {'（仍在名单）' if e.active else f'（{e.date_out}移出）'}")
+    for v in profile.evaluations:
+        table.add_row(v.record_label, f"等级 {v.grade}，{v.supervision_level}")
+    for c in profile.commitments:
+        table.add_row(c.record_label, f"{c.matter}：{c.status}")
+    for r in profile.repairs:
+        table.add_row(r.record_label, f"{r.status} {r.decided_on or ''}")
+    console.print(table)
+
+
+@records_app.command("sample")
+def sample_command(
+    subjects: int = typer.Option(None, "--subjects", help="主体数量（默认取配置，大数量用于基准测试）"),
+    seed: int = typer.Option(None, "--seed", help="随机种子"),
+) -> None:
+    """清空并重新生成确定性的示例数据。"""
+    settings = get_settings()
+    store = open_store(sample=False)
+    counts = store.reset_sample(
+        subjects or settings.database.sample_subjects, seed or settings.database.sample_seed
+    )
+    console.print("已生成示例数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))

@@ -1,0 +1,164 @@
+"""Read access to subject records: by code (exact, indexed), by name (exact, then fuzzy)."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from connectors.models import Subject
+from connectors.records import (
+    CommitmentRecord,
+    EvaluationRecord,
+    ListRecord,
+    NameMatch,
+    PenaltyRecord,
+    RepairRecord,
+    SubjectInfo,
+    SubjectProfile,
+    SubjectResolution,
+)
+from connectors.uscc import USCCError, validate_uscc
+
+FUZZY_ACCEPT = 92.0  # a single fuzzy match at or above this (and clearly ahead) is taken as the subject
+FUZZY_CANDIDATE = 60.0
+
+
+def subject_info(row: Subject) -> SubjectInfo:
+    return SubjectInfo(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        locality=row.locality,
+        industry=row.industry,
+        legal_representative=row.legal_representative,
+        uscc=row.uscc,
+        person_id_masked=row.person_id_masked,
+    )
+
+
+def subject_profile(row: Subject) -> SubjectProfile:
+    return SubjectProfile(
+        subject=subject_info(row),
+        penalties=tuple(
+            PenaltyRecord(
+                p.decision_number,
+                p.authority,
+                p.decision_date,
+                p.facts,
+                p.basis,
+                p.penalty_type,
+                float(p.fine_amount) if p.fine_amount is not None else None,
+                p.severity,
+                p.procedure,
+                p.fulfilled_on,
+            )
+            for p in row.penalties
+        ),
+        lists=tuple(
+            ListRecord(e.list_type, e.authority, e.date_in, e.reason, e.date_out) for e in row.list_entries
+        ),
+        evaluations=tuple(
+            EvaluationRecord(e.evaluator, e.grade, e.supervision_level, e.evaluated_on)
+            for e in row.evaluations
+        ),
+        commitments=tuple(
+            CommitmentRecord(c.kind, c.matter, c.committed_on, c.status) for c in row.commitments
+        ),
+        repairs=tuple(RepairRecord(r.target, r.status, r.applied_on, r.decided_on) for r in row.repairs),
+    )
+
+
+class RecordRepository:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+        self._names: list[tuple[int, str]] | None = None
+
+    def invalidate(self) -> None:
+        """Forget cached names (after an import)."""
+        self._names = None
+
+    def count_subjects(self) -> int:
+        with self.sessions() as session:
+            return int(session.scalar(select(func.count(Subject.id))) or 0)
+
+    def by_uscc(self, code: str) -> SubjectInfo | None:
+        """Exact lookup; raises USCCError (Chinese reason) for a malformed code."""
+        normalised = validate_uscc(code).code
+        with self.sessions() as session:
+            row = session.scalar(select(Subject).where(Subject.uscc == normalised))
+            return subject_info(row) if row else None
+
+    def _name_table(self) -> list[tuple[int, str]]:
+        if self._names is None:
+            with self.sessions() as session:
+                self._names = [(i, n) for i, n in session.execute(select(Subject.id, Subject.name))]
+        return self._names
+
+    def by_name(self, name: str, limit: int = 5) -> list[NameMatch]:
+        """Exact name matches (score 100); otherwise fuzzy candidates, best first."""
+        name = name.strip()
+        with self.sessions() as session:
+            exact = session.scalars(select(Subject).where(Subject.name == name).limit(limit)).all()
+            if exact:
+                return [NameMatch(subject_info(row), 100.0) for row in exact]
+        table = self._name_table()
+        found = process.extract(
+            name, [n for _, n in table], scorer=fuzz.WRatio, limit=limit, score_cutoff=FUZZY_CANDIDATE
+        )
+        ids = [table[index][0] for _, _, index in found]
+        with self.sessions() as session:
+            rows = {r.id: r for r in session.scalars(select(Subject).where(Subject.id.in_(ids)))}
+        return [
+            NameMatch(subject_info(rows[table[i][0]]), float(s)) for _, s, i in found if table[i][0] in rows
+        ]
+
+    def resolve(self, name_or_code: str) -> SubjectResolution:
+        """One subject when the code or name is unambiguous; candidates or an error otherwise."""
+        text = name_or_code.strip()
+        if looks_like_code(text):
+            try:
+                subject = self.by_uscc(text)
+            except USCCError as exc:
+                return SubjectResolution(error=str(exc))
+            if subject is None:
+                return SubjectResolution(
+                    error=f"未找到统一社会信用代码为 {validate_uscc(text).code} 的主体记录"
+                )
+            return SubjectResolution(subject=subject)
+        matches = self.by_name(text)
+        if not matches:
+            return SubjectResolution(error=f"未找到名称为“{text}”的主体记录")
+        best = matches[0]
+        exact = [m for m in matches if m.score >= 100.0]
+        if len(exact) == 1:
+            return SubjectResolution(subject=exact[0].subject)
+        runner_up = matches[1].score if len(matches) > 1 else 0.0
+        if not exact and best.score >= FUZZY_ACCEPT and best.score - runner_up >= 5:
+            return SubjectResolution(subject=best.subject, candidates=matches)
+        return SubjectResolution(candidates=matches)
+
+    def profile(self, subject_id: int) -> SubjectProfile:
+        with self.sessions() as session:
+            row = session.scalar(
+                select(Subject)
+                .where(Subject.id == subject_id)
+                .options(
+                    selectinload(Subject.penalties),
+                    selectinload(Subject.list_entries),
+                    selectinload(Subject.evaluations),
+                    selectinload(Subject.commitments),
+                    selectinload(Subject.repairs),
+                )
+            )
+            if row is None:
+                raise LookupError(subject_id)
+            return subject_profile(row)
+
+
+def looks_like_code(text: str) -> bool:
+    """18 code characters after normalisation (validity is checked separately)."""
+    from connectors.uscc import normalise_uscc
+
+    code = normalise_uscc(text)
+    return len(code) == 18 and code.isalnum() and any(ch.isdigit() for ch in code[:8])
