@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from corpus.models import Clause, Passage, TableRow
+from corpus.normalize import clean_span
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
 
@@ -70,7 +71,7 @@ def clause_passages(
                     passage_id=f"{doc_id}#{len(passages):04d}",
                     doc_id=doc_id,
                     section_path=clause.section_path,
-                    text="".join(s[0] for s in window).strip(),
+                    text=clean_span(raw[window[0][1] : window[-1][2]], in_paragraph=True),
                     start=window[0][1],
                     end=window[-1][2],
                     lead_units=clause.units.lead_units,

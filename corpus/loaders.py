@@ -75,7 +75,7 @@ def load_html(path: Path) -> str:
     for tag in soup(["script", "style", "nav", "footer"]):
         tag.decompose()
     for heading in soup.find_all(["h1", "h2", "h3", "h4"]):
-        heading.insert_before("#" * int(heading.name[1]) + " ")
+        heading.string = "#" * int(heading.name[1]) + " " + heading.get_text(" ", strip=True)
     return soup.get_text("\n\n", strip=True)
 
 

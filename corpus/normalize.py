@@ -54,8 +54,12 @@ def is_title_line(text: str) -> bool:
     return len(text) <= 80 and not any(ch in RUNNING_TEXT_CHARS for ch in text)
 
 
-def is_continuation(previous: str, following: str) -> bool:
-    """True when a line break between `previous` and `following` is an extraction artefact."""
+def is_continuation(previous: str, following: str, in_paragraph: bool = False) -> bool:
+    """True when a line break between `previous` and `following` is an extraction artefact.
+
+    Between paragraphs the line before must read as running text; inside a paragraph already
+    known to be one unit, any break not after a finished sentence is an artefact.
+    """
     prev = strip_markup(previous).rstrip()
     nxt = strip_markup(following).lstrip()
     if not prev or not nxt or "\t" in previous or "\t" in following:
@@ -64,27 +68,27 @@ def is_continuation(previous: str, following: str) -> bool:
         return False
     if HEADING_START.match(nxt) or nxt.startswith(("附件", "---")):
         return False
-    return any(ch in RUNNING_TEXT_CHARS for ch in prev)
+    return in_paragraph or any(ch in RUNNING_TEXT_CHARS for ch in prev)
 
 
-def clean_lines(lines: list[str]) -> str:
+def clean_lines(lines: list[str], in_paragraph: bool = False) -> str:
     """Join lines of one logical paragraph into its display text."""
     out: list[str] = []
     for line in lines:
         text = squeeze_spaces(strip_markup(line))
         if not text:
             continue
-        if out and is_continuation(out[-1], text):
+        if out and is_continuation(out[-1], text, in_paragraph):
             out[-1] = out[-1] + text
         else:
             out.append(text)
     return "\n".join(out)
 
 
-def clean_span(raw: str) -> str:
+def clean_span(raw: str, in_paragraph: bool = False) -> str:
     """Display text of a raw span: artefact breaks joined, markup stripped, real breaks kept."""
     lines = [line for line in raw.split("\n") if line.strip(" \t\u3000-─—_=*")]
-    return clean_lines(lines)
+    return clean_lines(lines, in_paragraph)
 
 
 def fold(text: str) -> str:
