@@ -60,3 +60,4 @@ class Answer(BaseModel):
     related: list[Citation] = Field(default_factory=list, description="Nearest passages shown with a refusal")
     route_reasons: list[str] = Field(default_factory=list)
     data: dict = Field(default_factory=dict, description="Structured tool output (plan steps, measures)")
+    conversation_id: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class LLMSettings(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CREDIT_", env_nested_delimiter="__", extra="ignore")
 
+    today: date | None = Field(None, description="Date the repair plan counts from; empty = the real date")
     data_dir: Path = Field(
         Path("var"), description="Where the ingested corpus, indexes, database and logs live"
     )

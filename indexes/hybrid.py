@@ -59,7 +59,7 @@ class HybridRetriever:
         self, query: str, k: int = 5, method: Method = "hybrid", filters: SearchFilter | None = None
     ) -> list[Hit]:
         mask = self._mask(filters)
-        bm25 = self.sparse.scores(self.tokenizer.tokenize(query))
+        bm25 = self.sparse.scores(self.tokenizer.expand_query(query))
         dense = self.dense.scores(self.encoder.encode_queries([query])[0])
         if method == "bm25":
             ranked = [(i, float(bm25[i])) for i in top_ids(bm25, mask, k, positive_only=True)]

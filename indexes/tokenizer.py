@@ -24,10 +24,18 @@ def _data_path(name: str) -> Path:
 class ChineseTokenizer:
     """jieba search-mode tokens over folded text, domain terms kept whole, stop words dropped."""
 
-    def __init__(self, dictionary: Path | None = None, stopwords: Path | None = None) -> None:
+    def __init__(
+        self, dictionary: Path | None = None, stopwords: Path | None = None, synonyms: Path | None = None
+    ) -> None:
         self.dictionary_path = dictionary or _data_path("domain_dict.txt")
         self.stopwords_path = stopwords or _data_path("stopwords.txt")
+        self.synonyms_path = synonyms or _data_path("synonyms.txt")
         self.stopwords = frozenset(self.stopwords_path.read_text("utf-8").split())
+        self.synonyms: dict[str, tuple[str, ...]] = {}
+        for line in self.synonyms_path.read_text("utf-8").splitlines():
+            words = line.split()
+            if len(words) >= 2 and not line.startswith("#"):
+                self.synonyms[words[0]] = tuple(words[1:])
 
     @cached_property
     def _jieba(self) -> jieba.Tokenizer:
@@ -43,6 +51,7 @@ class ChineseTokenizer:
     @property
     def dictionary_hash(self) -> str:
         digest = hashlib.sha256(self.dictionary_path.read_bytes() + self.stopwords_path.read_bytes())
+        digest.update(self.synonyms_path.read_bytes())
         return digest.hexdigest()[:16]
 
     def segment(self, text: str) -> list[str]:
@@ -53,3 +62,10 @@ class ChineseTokenizer:
         """Search-mode tokens for recall: long words and their sub-words."""
         tokens = self._jieba.lcut_for_search(fold(text))
         return [t for t in tokens if _TOKEN.fullmatch(t) and t not in self.stopwords]
+
+    def expand_query(self, text: str) -> list[str]:
+        """Query tokens plus the corpus terms that domain synonyms map question words to."""
+        tokens = self.tokenize(text)
+        folded = fold(text)
+        extra = [term for word, terms in self.synonyms.items() if word in folded for term in terms]
+        return tokens + [t for term in extra for t in self.tokenize(term)]

@@ -1,0 +1,37 @@
+"""Conversation memory: the last subject and locality, so follow-ups like “那它怎么修复？” work."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class ConversationState:
+    conversation_id: str
+    subject_id: int | None = None
+    subject_name: str | None = None
+    locality: str | None = None
+    turns: list[tuple[str, str]] = field(default_factory=list)  # (question, route)
+
+
+class ConversationStore:
+    """In-memory, bounded (least recently used conversations are dropped)."""
+
+    def __init__(self, max_conversations: int = 1000) -> None:
+        self._items: OrderedDict[str, ConversationState] = OrderedDict()
+        self._max = max_conversations
+        self._lock = threading.Lock()
+
+    def get(self, conversation_id: str | None) -> ConversationState:
+        with self._lock:
+            if conversation_id and conversation_id in self._items:
+                self._items.move_to_end(conversation_id)
+                return self._items[conversation_id]
+            state = ConversationState(conversation_id or uuid.uuid4().hex)
+            self._items[state.conversation_id] = state
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+            return state

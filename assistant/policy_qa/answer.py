@@ -1,0 +1,119 @@
+"""Policy QA: retrieve, then compose a cited answer — or say the documents do not cover it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.citations import CitationList
+from assistant.models import Answer
+from assistant.policy_qa.compose import ScoredSentence, pick_sentences, score_sentences
+from assistant.policy_qa.question import QuestionShape, shape_of
+from corpus import DocumentMeta
+from indexes import Hit, HybridRetriever, SearchFilter
+from indexes.tokenizer import ChineseTokenizer
+
+REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
+
+
+@dataclass
+class PolicyQA:
+    retriever: HybridRetriever
+    documents: dict[str, DocumentMeta]
+    idf: dict[str, float]
+    top_k: int = 5
+    support_threshold: float = 0.5
+
+    @property
+    def tokenizer(self) -> ChineseTokenizer:
+        return self.retriever.tokenizer
+
+    def search(self, question: str, locality: str | None = None) -> list[Hit]:
+        hits = self.retriever.search(question, self.top_k, filters=SearchFilter(locality=locality) if locality else None)
+        return hits or self.retriever.search(question, self.top_k)
+
+    def answer(self, question: str, locality: str | None = None) -> Answer:
+        shape = shape_of(question)
+        if shape.compare:
+            return self.compare(question, shape)
+        if locality is None and len(shape.localities) == 1:
+            locality = shape.localities[0]
+        hits = self.search(question, locality)
+        scored = score_sentences(question, hits, self.retriever.encoder, self.tokenizer, self.idf)
+        refusal = self.refusal_reason(shape, hits, scored)
+        if refusal:
+            return self.refuse(question, hits, refusal)
+        citations = CitationList(self.documents)
+        if shape.who:
+            who = self.who_answer(scored, citations)
+            if who:
+                return Answer(text=who, route="policy_qa", citations=citations.items)
+        picked = pick_sentences(scored, shape)
+        lines = [self.cited_line(s, citations) for s in picked]
+        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+
+    def cited_line(self, sentence: ScoredSentence, citations: CitationList) -> str:
+        number = citations.cite(sentence.hit.passage, sentence.text)
+        doc = sentence.hit.document
+        return f"根据{doc.locality.label}《{short_title(doc)}》（{doc.doc_number}）：{sentence.text}[{number}]"
+
+    def refusal_reason(self, shape: QuestionShape, hits: list[Hit], scored: list[ScoredSentence]) -> str | None:
+        if not hits or not scored:
+            return "没有检索到相关条文"
+        texts = "".join(h.passage.text for h in hits)
+        missing_years = [y for y in shape.years if y not in texts]
+        if missing_years:
+            return f"文件中没有关于{'、'.join(missing_years)}年的内容"
+        if not pick_sentences(scored, shape):
+            return "相关条文中没有问题所问的数量、期限或金额"
+        if scored[0].score < self.support_threshold:
+            return "相关条文与问题的匹配度过低"
+        return None
+
+    def refuse(self, question: str, hits: list[Hit], reason: str) -> Answer:
+        related = CitationList(self.documents)
+        for hit in hits[:3]:
+            related.cite(hit.passage)
+        topic = question.strip("？?。 ")
+        text = REFUSAL.format(topic=topic) + f"（{reason}）"
+        return Answer(text=text, route="policy_qa", refused=True, related=related.items)
+
+    def who_answer(self, scored: list[ScoredSentence], citations: CitationList) -> str | None:
+        """Lead and responsible units of the best-matching clause that names them."""
+        for sentence in scored[:6]:
+            passage = sentence.hit.passage
+            if passage.lead_units or passage.responsible_units:
+                doc = sentence.hit.document
+                parts = []
+                if passage.lead_units:
+                    parts.append("牵头单位：" + "、".join(passage.lead_units))
+                if passage.responsible_units:
+                    parts.append("责任单位：" + "、".join(passage.responsible_units))
+                number = citations.cite(passage, sentence.text)
+                return (
+                    f"根据{doc.locality.label}《{short_title(doc)}》（{doc.doc_number}）"
+                    f"“{passage.section_path[-1] if passage.section_path else passage.section_label}”一条："
+                    f"{'；'.join(parts)}[{number}]"
+                )
+        return None
+
+    def compare(self, question: str, shape: QuestionShape) -> Answer:
+        """Answer per locality side by side."""
+        citations = CitationList(self.documents)
+        lines: list[str] = []
+        for locality in shape.localities:
+            hits = self.retriever.search(question, self.top_k, filters=SearchFilter(locality=locality))
+            scored = score_sentences(question, hits, self.retriever.encoder, self.tokenizer, self.idf)
+            picked = pick_sentences(scored, shape)
+            if picked:
+                lines.append(f"**{locality}**：" + self.cited_line(picked[0], citations))
+            else:
+                lines.append(f"**{locality}**：现有文件未涉及。")
+        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+
+
+def short_title(doc: DocumentMeta) -> str:
+    """The name of the issued document inside 关于印发《…》的通知, else the title."""
+    if "《" in doc.title and "》" in doc.title:
+        inner = doc.title[doc.title.index("《") + 1 : doc.title.rindex("》")]
+        return inner.split("《")[-1]
+    return doc.title

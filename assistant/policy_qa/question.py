@@ -1,0 +1,58 @@
+"""What a policy question asks for (pure): who, comparison, quantity, money, years, localities."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.metadata import gazetteer
+
+WHO_WORDS = ("谁负责", "哪些单位", "哪个单位", "哪个部门", "哪些部门", "牵头", "责任单位", "由谁", "谁来")
+COMPARE_WORDS = ("不同", "区别", "差异", "相比", "比较", "异同", "有何不同", "各自")
+QUANTITY_WORDS = ("多少", "几个", "几次", "多久", "多长时间", "多大", "几天", "几年", "比例", "百分之", "降到", "降至", "期限")
+MONEY_WORDS = ("费", "钱", "收费", "价格", "金额", "多少元")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionShape:
+    who: bool
+    compare: bool
+    quantity: bool
+    money: bool
+    years: tuple[str, ...]
+    localities: tuple[str, ...]
+
+
+def localities_in(question: str) -> tuple[str, ...]:
+    """Place names of the gazetteer named in the question, in order, without overlaps."""
+    found: list[tuple[int, str]] = []
+    for place in gazetteer():
+        index = question.find(place.name)
+        if index >= 0 and not any(index < i + len(n) and i < index + len(place.name) for i, n in found):
+            found.append((index, place.name))
+    return tuple(name for _, name in sorted(found))
+
+
+def shape_of(question: str) -> QuestionShape:
+    localities = localities_in(question)
+    return QuestionShape(
+        who=any(w in question for w in WHO_WORDS),
+        compare=len(localities) >= 2 and any(w in question for w in COMPARE_WORDS),
+        quantity=any(w in question for w in QUANTITY_WORDS),
+        money=any(w in question for w in MONEY_WORDS) and "收费吗" not in question,
+        years=tuple(_YEAR.findall(question)),
+        localities=localities,
+    )
+
+
+_QUANTITY = re.compile(r"\d|[一二三四五六七八九十两百千万]+(个|项|次|年|月|日|天|周|季度|工作日|倍|成)|每(年|季度|月|周|日)|%|％")
+_MONEY = re.compile(r"\d+(\.\d+)?\s*(元|万元)|免费|不得收费|收费")
+
+
+def has_quantity(text: str) -> bool:
+    return bool(_QUANTITY.search(text))
+
+
+def has_money(text: str) -> bool:
+    return bool(_MONEY.search(text))

@@ -1,0 +1,135 @@
+"""The one entry point: a question (and its conversation) in, a structured cited Answer out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assistant import messages
+from assistant.catalogue import anchor_passages, load_measures
+from assistant.citations import CitationList
+from assistant.conversation import ConversationState, ConversationStore
+from assistant.errors import InvalidQuestion
+from assistant.models import Answer, Candidate, SubjectRef
+from assistant.policy_qa.answer import PolicyQA
+from assistant.policy_qa.compose import idf_table
+from assistant.policy_qa.question import localities_in
+from assistant.router import RouteDecision, Router
+from assistant.runtime import PolicyCorpus
+from assistant.settings import Settings
+from assistant.tools.common import ToolResult
+from assistant.tools.measures import applicable_measures
+from assistant.tools.repair import repair_steps
+from assistant.tools.status import subject_status
+from connectors import RecordStore, SubjectInfo, SubjectProfile
+from indexes import index_text
+
+
+class Assistant:
+    def __init__(self, settings: Settings, corpus: PolicyCorpus, records: RecordStore, chat_model: object = None) -> None:
+        self.settings = settings
+        self.corpus = corpus
+        self.records = records
+        self.router = Router(corpus.retriever.encoder)
+        texts = [index_text(p, corpus.documents[p.doc_id]) for p in corpus.passages]
+        self.policy = PolicyQA(
+            corpus.retriever,
+            corpus.documents,
+            idf_table(corpus.retriever.tokenizer, texts),
+            top_k=settings.retrieval.top_k,
+            support_threshold=settings.retrieval.refusal_threshold,
+        )
+        self.measures = load_measures(corpus.passages)
+        self.anchors = anchor_passages(corpus.passages)
+        self.conversations = ConversationStore()
+        self.chat_model = chat_model
+
+    @property
+    def today(self) -> dt.date:
+        return self.settings.today or dt.date.today()
+
+    def validate(self, question: str) -> str:
+        question = (question or "").strip()
+        if not question:
+            raise InvalidQuestion(messages.EMPTY_QUESTION)
+        limit = self.settings.api.max_question_chars
+        if len(question) > limit:
+            raise InvalidQuestion(messages.QUESTION_TOO_LONG.format(limit=limit, length=len(question)))
+        return question
+
+    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+        question = self.validate(question)
+        state = self.conversations.get(conversation_id)
+        decision = self.router.route(question, context_subject=state.subject_id is not None)
+        answer = self.dispatch(question, decision, state)
+        answer.route_reasons = decision.reasons
+        answer.conversation_id = state.conversation_id
+        state.locality = next(iter(localities_in(question)), state.locality)
+        state.turns.append((question, answer.route))
+        return answer
+
+    def dispatch(self, question: str, decision: RouteDecision, state: ConversationState) -> Answer:
+        if decision.route == "chitchat":
+            return Answer(text=messages.GREETING, route="chitchat")
+        if decision.route == "out_of_scope":
+            return Answer(text=messages.OUT_OF_SCOPE, route="out_of_scope", refused=True)
+        if decision.route == "policy_qa":
+            return self.policy_answer(question, state)
+        if decision.route == "applicable_measures" and decision.subject is None and not decision.uses_context:
+            locality = next(iter(localities_in(question)), state.locality)
+            result = applicable_measures(
+                [decision.category or "严重失信"], locality, self.measures, self.corpus.documents, CitationList(self.corpus.documents)
+            )
+            return self.tool_answer(result, decision.route)
+        return self.subject_answer(decision, state)
+
+    def policy_answer(self, question: str, state: ConversationState) -> Answer:
+        answer = self.policy.answer(question)
+        if self.chat_model is not None and not answer.refused:
+            from assistant.policy_qa.llm import llm_answer
+
+            answer = llm_answer(self.chat_model, question, answer) or answer
+        if not answer.refused and ("修复" in question and ("我们" in question or "我司" in question)):
+            answer.text += messages.POLICY_HINT
+        return answer
+
+    def resolve(self, decision: RouteDecision, state: ConversationState) -> SubjectInfo | Answer:
+        """The subject, or an answer that asks back (bad code, unknown, ambiguous, missing)."""
+        route = decision.route
+        if decision.subject is None:
+            if decision.uses_context and state.subject_id is not None:
+                subject = self.records.repository.profile(state.subject_id).subject
+                return subject
+            return Answer(text=messages.NEED_SUBJECT.format(what=messages.ROUTE_WHAT[route]), route=route, clarification=True)  # type: ignore[arg-type]
+        resolution = self.records.repository.resolve(decision.subject.text)
+        if resolution.error:
+            hint = messages.INVALID_CODE_HINT if "代码" in resolution.error else ""
+            return Answer(text=resolution.error + "。" + hint, route=route, clarification=True)  # type: ignore[arg-type]
+        if resolution.subject is None:
+            candidates = [Candidate(name=m.subject.name, identifier=m.subject.identifier, score=m.score) for m in resolution.candidates]
+            lines = [messages.CANDIDATES] + [f"{i}. {c.name}（{c.identifier}）" for i, c in enumerate(candidates, 1)]
+            return Answer(text="\n".join(lines), route=route, clarification=True, candidates=candidates)  # type: ignore[arg-type]
+        return resolution.subject
+
+    def subject_answer(self, decision: RouteDecision, state: ConversationState) -> Answer:
+        resolved = self.resolve(decision, state)
+        if isinstance(resolved, Answer):
+            return resolved
+        profile = self.records.repository.profile(resolved.id)
+        state.subject_id, state.subject_name = resolved.id, resolved.name
+        result = self.run_tool(decision.route, profile)
+        answer = self.tool_answer(result, decision.route)
+        answer.subject = SubjectRef(name=resolved.name, identifier=resolved.identifier, kind=resolved.kind, locality=resolved.locality)
+        return answer
+
+    def run_tool(self, route: str, profile: SubjectProfile) -> ToolResult:
+        citations = CitationList(self.corpus.documents)
+        documents = self.corpus.documents
+        if route == "repair_steps":
+            return repair_steps(profile, self.today, self.anchors, documents, citations)
+        if route == "applicable_measures":
+            return applicable_measures([], None, self.measures, documents, citations, profile=profile)
+        return subject_status(profile, citations)
+
+    @staticmethod
+    def tool_answer(result: ToolResult, route: str) -> Answer:
+        return Answer(text=result.text, route=route, citations=result.citations.items, records=result.records, data=result.data)  # type: ignore[arg-type]

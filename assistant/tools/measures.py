@@ -1,0 +1,101 @@
+"""applicable_measures: incentive or punishment measures for a category or a subject, with sources."""
+
+from __future__ import annotations
+
+from assistant.catalogue import Measure
+from assistant.citations import CitationList
+from assistant.models import RecordRef
+from assistant.tools.common import ToolResult, documents_by_locality
+from assistant.tools.status import subject_header
+from connectors import SubjectProfile
+from corpus import DocumentMeta
+
+CATEGORY_TITLES = {
+    "守信激励": "守信联合激励措施",
+    "严重失信": "失信联合惩戒措施",
+    "重点关注": "重点关注对象监管措施",
+    "失信被执行人": "失信被执行人相关措施",
+    "低风险": "分级分类监管（信用较好、风险较低）",
+    "高风险": "分级分类监管（违法失信、风险较高）",
+    "失信整改": "督促整改措施",
+}
+LIST_CATEGORIES = {
+    "严重失信主体名单": "严重失信",
+    "失信联合惩戒对象名单": "严重失信",
+    "重点关注对象名单": "重点关注",
+    "失信被执行人": "失信被执行人",
+    "守信联合激励对象": "守信激励",
+    "红名单": "守信激励",
+}
+
+
+def categories_of(profile: SubjectProfile) -> tuple[list[str], list[RecordRef]]:
+    """Categories a subject falls in, each with the record that puts it there."""
+    categories: list[str] = []
+    records: list[RecordRef] = []
+    for entry in (e for e in profile.lists if e.active):
+        category = LIST_CATEGORIES.get(entry.list_type)
+        if category and category not in categories:
+            categories.append(category)
+            records.append(RecordRef(kind="名单", label=entry.record_label, detail=category))
+    if profile.evaluations:
+        latest = max(profile.evaluations, key=lambda e: e.evaluated_on)
+        category = {"A": "低风险", "C": "高风险", "D": "高风险"}.get(latest.grade)
+        if category and category not in categories:
+            categories.append(category)
+            records.append(RecordRef(kind="信用评价", label=latest.record_label, detail=f"等级{latest.grade}"))
+    open_penalties = [p for p in profile.penalties if p.fulfilled_on is None]
+    if open_penalties and "失信整改" not in categories:
+        categories.append("失信整改")
+        records += [RecordRef(kind="行政处罚", label=p.record_label, detail="尚未履行") for p in open_penalties]
+    return categories, records
+
+
+def measures_lines(
+    categories: list[str],
+    locality: str | None,
+    catalogue: list[Measure],
+    documents: dict[str, DocumentMeta],
+    citations: CitationList,
+) -> tuple[list[str], list[dict]]:
+    order = {doc_id: i for i, doc_id in enumerate(documents_by_locality(locality, documents))}
+    lines: list[str] = []
+    rows: list[dict] = []
+    for category in categories:
+        found = sorted((m for m in catalogue if m.category == category), key=lambda m: (order.get(m.doc_id, 99), m.kind))
+        if not found:
+            continue
+        lines.append(f"**{CATEGORY_TITLES.get(category, category)}**")
+        for m in found:
+            doc = documents[m.doc_id]
+            number = citations.cite(m.passage, m.quote)
+            lines.append(f"- 【{m.kind}】{m.measure}（{doc.locality.label}，{doc.doc_number}）[{number}]")
+            rows.append({"category": category, "kind": m.kind, "measure": m.measure, "doc_id": m.doc_id, "citation": number})
+    return lines, rows
+
+
+def applicable_measures(
+    categories: list[str],
+    locality: str | None,
+    catalogue: list[Measure],
+    documents: dict[str, DocumentMeta],
+    citations: CitationList,
+    profile: SubjectProfile | None = None,
+) -> ToolResult:
+    """Measures of the given categories (or of the subject's own categories), its locality's documents first."""
+    records: list[RecordRef] = []
+    if profile is not None:
+        categories, records = categories_of(profile)
+        locality = profile.subject.locality
+        head = subject_header(profile)
+        if not categories:
+            lines = [head + " 目前不在任何激励或惩戒名单中，信用评价为一般，暂无专门适用的激励或惩戒措施；按常规“双随机、一公开”监管。"]
+            return ToolResult(lines, citations, records, {"categories": []})
+        reasons = "、".join(f"{r.label}（{r.detail}）" for r in records)
+        lines = [head + f" 依据 {reasons}，适用以下措施（本地文件优先）："]
+    else:
+        lines = [f"适用于“{'、'.join(categories)}”的措施如下（{locality + '文件优先' if locality else '按文件列出'}）："]
+    body, rows = measures_lines(categories, locality, catalogue, documents, citations)
+    if not body:
+        return ToolResult(["现有政策文件未列出该类主体的具体措施。"], citations, records, {"categories": categories})
+    return ToolResult(lines + body, citations, records, {"categories": categories, "measures": rows})
