@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from corpus import Passage
-
 from assistant.citations import find_passage
+from corpus import Passage
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -53,7 +52,9 @@ def load_measures(passages: list[Passage]) -> list[Measure]:
         passage = find_passage(passages, item["doc_id"], item["quote"])
         if passage is None:
             raise ValueError(f"measure quote not found in {item['doc_id']}: {item['quote'][:30]}")
-        measures.append(Measure(item["category"], item["kind"], item["measure"], item["doc_id"], item["quote"], passage))
+        measures.append(
+            Measure(item["category"], item["kind"], item["measure"], item["doc_id"], item["quote"], passage)
+        )
     return measures
 
 
@@ -88,9 +89,9 @@ def repair_data() -> dict:
     return read_json("repair_rules.json")
 
 
-def anchor_passages(passages: list[Passage]) -> dict[str, dict[str, Passage]]:
-    """doc_id → role (methods/after/objection/rectify) → passage."""
-    anchors: dict[str, dict[str, Passage]] = {}
+def anchor_passages(passages: list[Passage]) -> dict[str, dict[str, tuple[Passage, str]]]:
+    """doc_id → role (methods/after/objection/rectify) → (passage, quote)."""
+    anchors: dict[str, dict[str, tuple[Passage, str]]] = {}
     for doc_id, roles in repair_data()["anchors"].items():
         if doc_id.startswith("_"):
             continue
@@ -98,5 +99,5 @@ def anchor_passages(passages: list[Passage]) -> dict[str, dict[str, Passage]]:
             passage = find_passage(passages, doc_id, quote)
             if passage is None:
                 raise ValueError(f"repair anchor not found in {doc_id}: {quote[:30]}")
-            anchors.setdefault(doc_id, {})[role] = passage
+            anchors.setdefault(doc_id, {})[role] = (passage, quote)
     return anchors

@@ -8,7 +8,9 @@ from assistant.models import Citation
 from corpus import DocumentMeta, Passage, fold
 
 
-def make_citation(number: int, passage: Passage, document: DocumentMeta, quote: str | None = None) -> Citation:
+def make_citation(
+    number: int, passage: Passage, document: DocumentMeta, quote: str | None = None
+) -> Citation:
     return Citation(
         number=number,
         doc_id=passage.doc_id,

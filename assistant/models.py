@@ -6,7 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Route = Literal["policy_qa", "subject_status", "repair_steps", "applicable_measures", "chitchat", "out_of_scope"]
+Route = Literal[
+    "policy_qa", "subject_status", "repair_steps", "applicable_measures", "chitchat", "out_of_scope"
+]
 ROUTES: tuple[str, ...] = ("policy_qa", "subject_status", "repair_steps", "applicable_measures")
 
 

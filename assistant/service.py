@@ -25,7 +25,9 @@ from indexes import index_text
 
 
 class Assistant:
-    def __init__(self, settings: Settings, corpus: PolicyCorpus, records: RecordStore, chat_model: object = None) -> None:
+    def __init__(
+        self, settings: Settings, corpus: PolicyCorpus, records: RecordStore, chat_model: object = None
+    ) -> None:
         self.settings = settings
         self.corpus = corpus
         self.records = records
@@ -77,7 +79,11 @@ class Assistant:
         if decision.route == "applicable_measures" and decision.subject is None and not decision.uses_context:
             locality = next(iter(localities_in(question)), state.locality)
             result = applicable_measures(
-                [decision.category or "严重失信"], locality, self.measures, self.corpus.documents, CitationList(self.corpus.documents)
+                [decision.category or "严重失信"],
+                locality,
+                self.measures,
+                self.corpus.documents,
+                CitationList(self.corpus.documents),
             )
             return self.tool_answer(result, decision.route)
         return self.subject_answer(decision, state)
@@ -99,14 +105,23 @@ class Assistant:
             if decision.uses_context and state.subject_id is not None:
                 subject = self.records.repository.profile(state.subject_id).subject
                 return subject
-            return Answer(text=messages.NEED_SUBJECT.format(what=messages.ROUTE_WHAT[route]), route=route, clarification=True)  # type: ignore[arg-type]
+            return Answer(
+                text=messages.NEED_SUBJECT.format(what=messages.ROUTE_WHAT[route]),
+                route=route,
+                clarification=True,
+            )  # type: ignore[arg-type]
         resolution = self.records.repository.resolve(decision.subject.text)
         if resolution.error:
             hint = messages.INVALID_CODE_HINT if "代码" in resolution.error else ""
             return Answer(text=resolution.error + "。" + hint, route=route, clarification=True)  # type: ignore[arg-type]
         if resolution.subject is None:
-            candidates = [Candidate(name=m.subject.name, identifier=m.subject.identifier, score=m.score) for m in resolution.candidates]
-            lines = [messages.CANDIDATES] + [f"{i}. {c.name}（{c.identifier}）" for i, c in enumerate(candidates, 1)]
+            candidates = [
+                Candidate(name=m.subject.name, identifier=m.subject.identifier, score=m.score)
+                for m in resolution.candidates
+            ]
+            lines = [messages.CANDIDATES] + [
+                f"{i}. {c.name}（{c.identifier}）" for i, c in enumerate(candidates, 1)
+            ]
             return Answer(text="\n".join(lines), route=route, clarification=True, candidates=candidates)  # type: ignore[arg-type]
         return resolution.subject
 
@@ -118,7 +133,9 @@ class Assistant:
         state.subject_id, state.subject_name = resolved.id, resolved.name
         result = self.run_tool(decision.route, profile)
         answer = self.tool_answer(result, decision.route)
-        answer.subject = SubjectRef(name=resolved.name, identifier=resolved.identifier, kind=resolved.kind, locality=resolved.locality)
+        answer.subject = SubjectRef(
+            name=resolved.name, identifier=resolved.identifier, kind=resolved.kind, locality=resolved.locality
+        )
         return answer
 
     def run_tool(self, route: str, profile: SubjectProfile) -> ToolResult:
@@ -132,4 +149,10 @@ class Assistant:
 
     @staticmethod
     def tool_answer(result: ToolResult, route: str) -> Answer:
-        return Answer(text=result.text, route=route, citations=result.citations.items, records=result.records, data=result.data)  # type: ignore[arg-type]
+        return Answer(
+            text=result.text,
+            route=route,
+            citations=result.citations.items,
+            records=result.records,
+            data=result.data,
+        )  # type: ignore[arg-type]

@@ -28,7 +28,9 @@ class PolicyQA:
         return self.retriever.tokenizer
 
     def search(self, question: str, locality: str | None = None) -> list[Hit]:
-        hits = self.retriever.search(question, self.top_k, filters=SearchFilter(locality=locality) if locality else None)
+        hits = self.retriever.search(
+            question, self.top_k, filters=SearchFilter(locality=locality) if locality else None
+        )
         return hits or self.retriever.search(question, self.top_k)
 
     def answer(self, question: str, locality: str | None = None) -> Answer:
@@ -54,9 +56,13 @@ class PolicyQA:
     def cited_line(self, sentence: ScoredSentence, citations: CitationList) -> str:
         number = citations.cite(sentence.hit.passage, sentence.text)
         doc = sentence.hit.document
-        return f"根据{doc.locality.label}《{short_title(doc)}》（{doc.doc_number}）：{sentence.text}[{number}]"
+        return (
+            f"根据{doc.locality.label}《{short_title(doc)}》（{doc.doc_number}）：{sentence.text}[{number}]"
+        )
 
-    def refusal_reason(self, shape: QuestionShape, hits: list[Hit], scored: list[ScoredSentence]) -> str | None:
+    def refusal_reason(
+        self, shape: QuestionShape, hits: list[Hit], scored: list[ScoredSentence]
+    ) -> str | None:
         if not hits or not scored:
             return "没有检索到相关条文"
         texts = "".join(h.passage.text for h in hits)

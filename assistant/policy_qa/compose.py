@@ -88,7 +88,9 @@ def answer_type_ok(shape: QuestionShape, sentence: str) -> bool:
     return True
 
 
-def pick_sentences(scored: list[ScoredSentence], shape: QuestionShape, window: int = 3) -> list[ScoredSentence]:
+def pick_sentences(
+    scored: list[ScoredSentence], shape: QuestionShape, window: int = 3
+) -> list[ScoredSentence]:
     """The best sentence of the right answer type among the top `window`, plus a close runner-up."""
     typed = [s for s in scored[:window] if answer_type_ok(shape, s.text)]
     if not typed:

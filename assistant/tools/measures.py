@@ -43,11 +43,15 @@ def categories_of(profile: SubjectProfile) -> tuple[list[str], list[RecordRef]]:
         category = {"A": "低风险", "C": "高风险", "D": "高风险"}.get(latest.grade)
         if category and category not in categories:
             categories.append(category)
-            records.append(RecordRef(kind="信用评价", label=latest.record_label, detail=f"等级{latest.grade}"))
+            records.append(
+                RecordRef(kind="信用评价", label=latest.record_label, detail=f"等级{latest.grade}")
+            )
     open_penalties = [p for p in profile.penalties if p.fulfilled_on is None]
     if open_penalties and "失信整改" not in categories:
         categories.append("失信整改")
-        records += [RecordRef(kind="行政处罚", label=p.record_label, detail="尚未履行") for p in open_penalties]
+        records += [
+            RecordRef(kind="行政处罚", label=p.record_label, detail="尚未履行") for p in open_penalties
+        ]
     return categories, records
 
 
@@ -62,7 +66,9 @@ def measures_lines(
     lines: list[str] = []
     rows: list[dict] = []
     for category in categories:
-        found = sorted((m for m in catalogue if m.category == category), key=lambda m: (order.get(m.doc_id, 99), m.kind))
+        found = sorted(
+            (m for m in catalogue if m.category == category), key=lambda m: (order.get(m.doc_id, 99), m.kind)
+        )
         if not found:
             continue
         lines.append(f"**{CATEGORY_TITLES.get(category, category)}**")
@@ -70,7 +76,15 @@ def measures_lines(
             doc = documents[m.doc_id]
             number = citations.cite(m.passage, m.quote)
             lines.append(f"- 【{m.kind}】{m.measure}（{doc.locality.label}，{doc.doc_number}）[{number}]")
-            rows.append({"category": category, "kind": m.kind, "measure": m.measure, "doc_id": m.doc_id, "citation": number})
+            rows.append(
+                {
+                    "category": category,
+                    "kind": m.kind,
+                    "measure": m.measure,
+                    "doc_id": m.doc_id,
+                    "citation": number,
+                }
+            )
     return lines, rows
 
 
@@ -89,13 +103,20 @@ def applicable_measures(
         locality = profile.subject.locality
         head = subject_header(profile)
         if not categories:
-            lines = [head + " 目前不在任何激励或惩戒名单中，信用评价为一般，暂无专门适用的激励或惩戒措施；按常规“双随机、一公开”监管。"]
+            lines = [
+                head
+                + " 目前不在任何激励或惩戒名单中，信用评价为一般，暂无专门适用的激励或惩戒措施；按常规“双随机、一公开”监管。"
+            ]
             return ToolResult(lines, citations, records, {"categories": []})
         reasons = "、".join(f"{r.label}（{r.detail}）" for r in records)
         lines = [head + f" 依据 {reasons}，适用以下措施（本地文件优先）："]
     else:
-        lines = [f"适用于“{'、'.join(categories)}”的措施如下（{locality + '文件优先' if locality else '按文件列出'}）："]
+        lines = [
+            f"适用于“{'、'.join(categories)}”的措施如下（{locality + '文件优先' if locality else '按文件列出'}）："
+        ]
     body, rows = measures_lines(categories, locality, catalogue, documents, citations)
     if not body:
-        return ToolResult(["现有政策文件未列出该类主体的具体措施。"], citations, records, {"categories": categories})
+        return ToolResult(
+            ["现有政策文件未列出该类主体的具体措施。"], citations, records, {"categories": categories}
+        )
     return ToolResult(lines + body, citations, records, {"categories": categories, "measures": rows})

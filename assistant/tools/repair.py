@@ -23,6 +23,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+class LazyCitations:
+    """cite[role] numbers an anchor passage the first time the text uses it."""
+
+    def __init__(self, anchors: dict[str, tuple[Passage, str]], citations: CitationList) -> None:
+        self.anchors, self.citations = anchors, citations
+
+    def __getitem__(self, role: str) -> int:
+        passage, quote = self.anchors[role]
+        return self.citations.cite(passage, quote)
+
+
 @dataclass(slots=True)
 class PlanItem:
     record: str
@@ -39,7 +50,13 @@ def penalty_item(penalty: PenaltyRecord, today: dt.date, repaired: bool) -> Plan
     rule: PublicationRule = rule_in_force(penalty.decision_date)
     mapping = repair_data()["severity_mapping"]
     cls = mapping.get(penalty.severity, "serious")
-    item = PlanItem(record=penalty.record_label, kind="行政处罚", status="", rule_source=rule.source, confidence=rule.confidence)
+    item = PlanItem(
+        record=penalty.record_label,
+        kind="行政处罚",
+        status="",
+        rule_source=rule.source,
+        confidence=rule.confidence,
+    )
     if repaired:
         item.status = "已修复"
         return item
@@ -47,7 +64,10 @@ def penalty_item(penalty: PenaltyRecord, today: dt.date, repaired: bool) -> Plan
         item.status = "不公示"
         return item
     min_months, max_months = rule.periods[cls]
-    earliest, ends = add_months(penalty.decision_date, min_months), add_months(penalty.decision_date, max_months)
+    earliest, ends = (
+        add_months(penalty.decision_date, min_months),
+        add_months(penalty.decision_date, max_months),
+    )
     item.earliest_apply, item.publication_ends = earliest.isoformat(), ends.isoformat()
     if today >= ends:
         item.status = "公示期已满"
@@ -60,18 +80,24 @@ def penalty_item(penalty: PenaltyRecord, today: dt.date, repaired: bool) -> Plan
     return item
 
 
-def _explain_penalty(item: PlanItem, penalty: PenaltyRecord, cite: dict[str, int]) -> list[str]:
+def _explain_penalty(item: PlanItem, penalty: PenaltyRecord, cite: LazyCitations) -> list[str]:
     cls_note = "（“较重”按严重失信从严计算）" if penalty.severity == "较重" else ""
     head = f"- {item.record}（{penalty.decision_date:%Y-%m-%d}，{penalty.authority}，失信程度“{penalty.severity}”{cls_note}）："
     if item.status == "已修复":
         return [head + "已有修复完成的申请记录，无需再次申请。"]
     if item.status == "不公示":
-        return [head + f"按{item.rule_source}，简易程序或仅警告、通报批评的处罚信息归集但不公示，无需修复。{CONFIRM}"]
+        return [
+            head
+            + f"按{item.rule_source}，简易程序或仅警告、通报批评的处罚信息归集但不公示，无需修复。{CONFIRM}"
+        ]
     timing = f"按{item.rule_source}，最短公示期满（{item.earliest_apply}）后可申请修复，最长公示至{item.publication_ends}。"
     if item.confidence != "text":
         timing += CONFIRM
     if item.status == "公示期已满":
-        return [head + f"公示期已于{item.publication_ends}届满，应已自动停止公示；如仍在公示，可向“信用中国”网站反映。"]
+        return [
+            head
+            + f"公示期已于{item.publication_ends}届满，应已自动停止公示；如仍在公示，可向“信用中国”网站反映。"
+        ]
     if item.status == "待履行":
         return [
             head + "尚未履行处罚决定。",
@@ -82,35 +108,36 @@ def _explain_penalty(item: PlanItem, penalty: PenaltyRecord, cite: dict[str, int
     return [head + f"已于{penalty.fulfilled_on:%Y-%m-%d}履行，{when}。", "  " + timing]
 
 
-def _list_lines(entry: ListRecord, cite: dict[str, int]) -> list[str]:
+def _list_lines(entry: ListRecord, cite: LazyCitations) -> list[str]:
     rule = repair_data()["lists"].get(entry.list_type, "由认定部门按相关领域规定办理移出。")
     return [f"- {entry.record_label}：{rule}[{cite['rectify']}][{cite['after']}]"]
 
 
-def _procedure_lines(serious_extra: list[str], portal: str, cite: dict[str, int]) -> list[str]:
+def _procedure_lines(serious_extra: list[str], portal: str, cite: LazyCitations) -> list[str]:
     procedure = repair_data()["procedure"]
     materials = [*procedure["materials"]["items"], *serious_extra]
     return [
+        "",
         "**办理步骤**",
         f"1. 纠正失信行为、消除不良影响，可通过作出信用承诺、完成信用整改、接受专题培训、提交信用报告等方式开展信用修复[{cite['methods']}]。",
         f"2. 准备材料：{'、'.join(materials)}。{procedure['materials']['note']}{CONFIRM}",
         f"3. 提交申请：{procedure['where']['text']}本地可通过{portal}办理。",
         f"4. 审核时限：{procedure['time_limits']['text']}{CONFIRM}",
         f"5. 修复完成后：按程序停止公示失信记录，终止实施联合惩戒措施[{cite['after']}]。",
-        f"如记录本身有误，请走异议程序：{procedure['objection']['text']}[{cite['objection']}]",
+        f"提示：{procedure['objection']['text']}[{cite['objection']}]",
     ]
 
 
 def repair_steps(
     profile: SubjectProfile,
     today: dt.date,
-    anchors: dict[str, dict[str, Passage]],
+    anchors: dict[str, dict[str, tuple[Passage, str]]],
     documents: dict[str, DocumentMeta],
     citations: CitationList,
 ) -> ToolResult:
     """For each negative record: can it be repaired now or from when, what first, what materials, where."""
     doc_id = next(d for d in documents_by_locality(profile.subject.locality, documents) if d in anchors)
-    cite = {role: citations.cite(passage) for role, passage in anchors[doc_id].items()}
+    cite = LazyCitations(anchors[doc_id], citations)
     repaired = {r.target for r in profile.repairs if r.status == "已修复"}
     lines = [subject_header(profile) + f" 的信用修复方案（按{today:%Y-%m-%d}计算）："]
     records: list[RecordRef] = []
@@ -122,7 +149,11 @@ def repair_steps(
         lines += _explain_penalty(item, penalty, cite)
         records.append(RecordRef(kind="行政处罚", label=penalty.record_label, detail=item.status))
         if item.status not in ("已修复", "不公示", "公示期已满") and penalty.severity != "一般":
-            serious_extra += [m for m in rule_in_force(penalty.decision_date).serious_extra_materials if m not in serious_extra]
+            serious_extra += [
+                m
+                for m in rule_in_force(penalty.decision_date).serious_extra_materials
+                if m not in serious_extra
+            ]
     for entry in (e for e in profile.lists if e.active and e.list_type not in ("守信联合激励对象", "红名单")):
         lines += _list_lines(entry, cite)
         items.append(PlanItem(record=entry.record_label, kind="名单", status="名单", confidence="secondary"))
