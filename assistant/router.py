@@ -202,7 +202,7 @@ class Router:
             return RouteDecision("policy_qa", reasons=[*reasons, "未指明主体，按政策问答处理"])
         category = find_category(question)
         if route == "applicable_measures" and (
-            category is None or not has_any(question, MEASURE_WORDS + ("处理",))
+            category is None or not has_any(question, (*MEASURE_WORDS, "处理"))
         ):
             return RouteDecision("policy_qa", reasons=[*reasons, "未识别出主体类别，按政策问答处理"])
         return RouteDecision(route, category=category, reasons=reasons)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -56,7 +57,7 @@ def test_no_passage_has_a_mid_sentence_break(corpus_docs: dict[str, ParsedDocume
         for passage in doc.passages:
             assert "\n\n" not in passage.text
             lines = passage.text.split("\n")
-            for before, after in zip(lines, lines[1:], strict=False):
+            for before, after in itertools.pairwise(lines):
                 finished = before[-1] in TERMINAL_CHARS or is_title_line(before)
                 assert finished or re.match(r"^[\d（(一二三四五六七八九十]", after), (
                     passage.passage_id,

@@ -6,6 +6,7 @@ writes must be supported by the passages it cites; otherwise the extractive answ
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -29,7 +30,7 @@ def build_messages(question: str, citations: list[Citation]) -> list[tuple[str, 
 
 def bigrams(text: str) -> set[str]:
     chars = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    return {a + b for a, b in itertools.pairwise(chars)}
 
 
 def supported(sentence: str, sources: list[str]) -> bool:

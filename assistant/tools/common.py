@@ -24,17 +24,16 @@ class ToolResult:
 def documents_by_locality(locality: str | None, documents: dict[str, DocumentMeta]) -> list[str]:
     """Document ids, the ones of `locality` first (county, then city, then province match)."""
 
+    def named(name: str | None) -> bool:
+        return bool(name) and bool(locality) and (name in locality or name.rstrip("省市县区") in locality)  # type: ignore[operator]
+
     def rank(doc: DocumentMeta) -> int:
-        if not locality:
-            return 3
         names = doc.locality
-        if names.county and names.county in locality:
+        if named(names.county) or (named(names.city) and not names.county):
             return 0
-        if names.city and names.city in locality and not names.county:
-            return 0
-        if names.city and names.city in locality:
+        if named(names.city):
             return 1
-        if names.province and names.province in locality:
+        if named(names.province):
             return 2
         return 3
 

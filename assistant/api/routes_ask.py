@@ -1,0 +1,63 @@
+"""POST /v1/ask (JSON or server-sent events) and GET /v1/search."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+
+from assistant.api.app import get_assistant
+from assistant.api.schemas import AskRequest, SearchHit, SearchResponse
+from assistant.citations import make_citation
+from assistant.errors import InvalidQuestion
+from assistant.models import Answer
+from assistant.service import Assistant
+from indexes import METHODS, SearchFilter
+
+router = APIRouter(prefix="/v1", tags=["ask"])
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+def sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def stream_answer(answer: Answer, chunk: int = 24) -> Iterator[str]:
+    yield sse("meta", {"route": answer.route, "conversation_id": answer.conversation_id})
+    for start in range(0, len(answer.text), chunk):
+        yield sse("delta", {"text": answer.text[start : start + chunk]})
+    yield sse("done", answer.model_dump())
+
+
+@router.post("/ask", response_model=Answer, summary="提问：返回带引用的回答（stream=true 时为 SSE）")
+def ask(body: AskRequest, assistant: AssistantDep):  # type: ignore[no-untyped-def]
+    answer = assistant.ask(body.question, body.conversation_id)
+    if body.stream:
+        return StreamingResponse(stream_answer(answer), media_type="text/event-stream")
+    return answer
+
+
+@router.get("/search", response_model=SearchResponse, summary="检索政策段落")
+def search(
+    assistant: AssistantDep,
+    q: Annotated[str, Query(description="检索内容", max_length=500)],
+    k: Annotated[int, Query(ge=1, le=50)] = 5,
+    method: str = "hybrid",
+    locality: str | None = None,
+) -> SearchResponse:
+    if not q.strip():
+        raise InvalidQuestion("检索内容不能为空。")
+    if method not in METHODS:
+        raise InvalidQuestion(f"检索方式应为 {'、'.join(METHODS)}。")
+    hits = assistant.corpus.retriever.search(q, k, method, SearchFilter(locality=locality))  # type: ignore[arg-type]
+    return SearchResponse(
+        query=q,
+        method=method,
+        hits=[
+            SearchHit(rank=i, score=h.score, citation=make_citation(i, h.passage, h.document))
+            for i, h in enumerate(hits, 1)
+        ],
+    )

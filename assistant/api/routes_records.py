@@ -1,0 +1,141 @@
+"""Subject records (API key + audit log): lookup by code or name, repair plan, measures, import."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+
+from assistant.api.app import get_assistant
+from assistant.api.schemas import ImportResponse, SubjectRecords, SubjectSummary
+from assistant.api.security import require_api_key
+from assistant.citations import CitationList
+from assistant.errors import InvalidQuestion, InvalidUSCC, RecordImportError, SubjectNotFound
+from assistant.models import Answer, SubjectRef
+from assistant.service import Assistant
+from assistant.tools.measures import CATEGORY_TITLES, applicable_measures
+from connectors import ImportRejected, SubjectInfo, USCCError, validate_uscc
+
+router = APIRouter(prefix="/v1", tags=["records"])
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+Caller = Annotated[str, Depends(require_api_key)]
+
+
+def audit(request: Request, who: str, action: str, target: str) -> None:
+    client = request.client.host if request.client else ""
+    request.app.state.audit.write(who, action, target, client)
+
+
+def find_by_code(assistant: Assistant, code: str) -> SubjectInfo:
+    try:
+        normalised = validate_uscc(code).code
+    except USCCError as exc:
+        raise InvalidUSCC(str(exc), uscc=code[:40]) from exc
+    subject = assistant.records.repository.by_uscc(normalised)
+    if subject is None:
+        raise SubjectNotFound(f"未找到统一社会信用代码为 {normalised} 的主体记录。", uscc=normalised)
+    return subject
+
+
+def summary(subject: SubjectInfo, score: float | None = None) -> SubjectSummary:
+    return SubjectSummary(
+        name=subject.name,
+        identifier=subject.identifier,
+        kind=subject.kind,
+        locality=subject.locality,
+        industry=subject.industry,
+        score=score,
+    )
+
+
+def tool_answer(assistant: Assistant, route: str, subject: SubjectInfo) -> tuple[Answer, object]:
+    profile = assistant.records.repository.profile(subject.id)
+    answer = assistant.tool_answer(assistant.run_tool(route, profile), route)
+    answer.subject = SubjectRef(
+        name=subject.name, identifier=subject.identifier, kind=subject.kind, locality=subject.locality
+    )
+    return answer, profile
+
+
+@router.get("/subjects/{code}", response_model=SubjectRecords, summary="按统一社会信用代码查询主体信用记录")
+def subject_by_code(code: str, request: Request, assistant: AssistantDep, who: Caller) -> SubjectRecords:
+    audit(request, who, "subject_status", code[:40])
+    subject = find_by_code(assistant, code)
+    answer, profile = tool_answer(assistant, "subject_status", subject)
+    return SubjectRecords(
+        subject=summary(subject),
+        penalties=[asdict(p) for p in profile.penalties],  # type: ignore[attr-defined]
+        lists=[asdict(e) for e in profile.lists],  # type: ignore[attr-defined]
+        evaluations=[asdict(e) for e in profile.evaluations],  # type: ignore[attr-defined]
+        commitments=[asdict(c) for c in profile.commitments],  # type: ignore[attr-defined]
+        repairs=[asdict(r) for r in profile.repairs],  # type: ignore[attr-defined]
+        answer=answer,
+    )
+
+
+@router.get(
+    "/subjects", response_model=list[SubjectSummary], summary="按名称查询主体（精确优先，其次模糊匹配）"
+)
+def subjects_by_name(
+    request: Request,
+    assistant: AssistantDep,
+    who: Caller,
+    name: Annotated[str, Query(description="主体名称或其一部分", max_length=200)],
+) -> list[SubjectSummary]:
+    if not name.strip():
+        raise InvalidQuestion("名称不能为空。")
+    audit(request, who, "subject_search", name[:60])
+    return [summary(m.subject, m.score) for m in assistant.records.repository.by_name(name)]
+
+
+@router.get("/subjects/{code}/repair-plan", response_model=Answer, summary="主体的信用修复方案")
+def repair_plan(code: str, request: Request, assistant: AssistantDep, who: Caller) -> Answer:
+    audit(request, who, "repair_plan", code[:40])
+    answer, _ = tool_answer(assistant, "repair_steps", find_by_code(assistant, code))
+    return answer
+
+
+@router.get("/measures", response_model=Answer, summary="适用的激励或惩戒措施清单")
+def measures(
+    request: Request,
+    assistant: AssistantDep,
+    who: Caller,
+    status: Annotated[str | None, Query(description="类别：" + "、".join(CATEGORY_TITLES))] = None,
+    locality: Annotated[str | None, Query(description="地区，如 濮阳")] = None,
+    code: Annotated[str | None, Query(description="统一社会信用代码（按主体记录判断类别）")] = None,
+) -> Answer:
+    if code:
+        audit(request, who, "measures", code[:40])
+        answer, _ = tool_answer(assistant, "applicable_measures", find_by_code(assistant, code))
+        return answer
+    if status not in CATEGORY_TITLES:
+        raise InvalidQuestion(f"请指定类别 status，可选：{'、'.join(CATEGORY_TITLES)}；或提供 code。")
+    citations = CitationList(assistant.corpus.documents)
+    result = applicable_measures(
+        [status], locality, assistant.measures, assistant.corpus.documents, citations
+    )
+    return assistant.tool_answer(result, "applicable_measures")
+
+
+@router.post(
+    "/records/import", response_model=ImportResponse, summary="导入记录文件（CSV/JSONL/XLSX，整批事务）"
+)
+async def import_records(
+    request: Request,
+    assistant: AssistantDep,
+    who: Caller,
+    file: Annotated[UploadFile, File(description="CSV / JSONL / XLSX 文件")],
+    record_type: Annotated[str | None, Form(description="记录类型；省略时按文件名前缀判断")] = None,
+) -> ImportResponse:
+    limit = request.app.state.settings.api.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise RecordImportError(f"文件过大：最大 {limit // 1_000_000} MB。")
+    audit(request, who, "import", file.filename or "")
+    try:
+        result = assistant.records.import_file(file.filename or "upload.csv", data, record_type or None)
+    except ImportRejected as exc:
+        errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in exc.errors[:500]]
+        raise RecordImportError(exc.message, errors=errors) from exc
+    return ImportResponse(**{k: getattr(result, k) for k in ImportResponse.model_fields})
