@@ -99,8 +99,7 @@ def pick_sentences(
     picked = [best]
     for other in scored[1:window]:
         same_passage = other.hit.passage.passage_id == best.hit.passage.passage_id
-        margin = 0.05 if same_passage else 0.015
-        if other is not best and other.score >= best.score - margin and other.text not in best.text:
+        if same_passage and other.score >= best.score - 0.05 and other.text not in best.text:
             picked.append(other)
             break
     if len(picked) == 2 and picked[0].hit.passage.passage_id == picked[1].hit.passage.passage_id:

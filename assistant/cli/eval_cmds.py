@@ -1,0 +1,99 @@
+"""`credit-assistant eval run|compare|retrieval`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.bootstrap import build_assistant
+from assistant.cli import app
+from assistant.settings import get_settings
+from evals.datasets import DatasetError, load_set
+from evals.report import compare_runs, fmt, write_report
+from evals.runner import run_sets, summarise
+
+console = Console()
+eval_app = typer.Typer(help="评测：题集运行、报告与对比", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+def validate_sets(sets: list[Path]) -> None:
+    for path in sets:
+        try:
+            load_set(path)
+        except DatasetError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            for error in exc.errors[:100]:
+                console.print(f"  {error}")
+            raise typer.Exit(2) from exc
+
+
+def print_metrics(metrics: dict) -> None:
+    table = Table(title="总体指标")
+    table.add_column("指标")
+    table.add_column("数值", justify="right")
+    for key, value in metrics["overall"].items():
+        table.add_row(key, fmt(value))
+    console.print(table)
+    print_retrieval(metrics["retrieval"])
+
+
+def print_retrieval(retrieval: dict) -> None:
+    if not retrieval:
+        return
+    keys = list(next(iter(retrieval.values())).keys())
+    table = Table(title="检索（同一数据，各方法对比）")
+    table.add_column("方法")
+    for key in keys:
+        table.add_column(key, justify="right")
+    for method, values in retrieval.items():
+        table.add_row(method, *(fmt(values.get(k)) for k in keys))
+    console.print(table)
+
+
+@eval_app.command("run")
+def run_command(
+    sets: list[Path] = typer.Option(
+        ..., "--set", exists=True, dir_okay=False, help="题集（JSONL/CSV/XLSX），可多次指定"
+    ),
+    out: Path = typer.Option(Path("var/eval"), "--out", help="输出目录"),
+) -> None:
+    """运行完整助手并生成 report.md / report.html / results.jsonl / metrics.json。"""
+    validate_sets(sets)
+    assistant = build_assistant(get_settings())
+    run = run_sets(assistant, sets)
+    metrics = summarise(run)
+    from evals.runner import result_rows
+
+    write_report(out, metrics, result_rows(run))
+    print_metrics(metrics)
+    console.print(f"报告已写入 {out}/report.md 与 report.html")
+
+
+@eval_app.command("retrieval")
+def retrieval_command(
+    sets: list[Path] = typer.Option(..., "--set", exists=True, dir_okay=False, help="问答题集"),
+) -> None:
+    """只比较检索：BM25、向量、混合与 LangChain+FAISS 基线。"""
+    validate_sets(sets)
+    assistant = build_assistant(get_settings())
+    print_retrieval(summarise(run_sets(assistant, sets))["retrieval"])
+
+
+@eval_app.command("compare")
+def compare_command(
+    run_a: Path = typer.Argument(..., help="评测目录 A"), run_b: Path = typer.Argument(..., help="评测目录 B")
+) -> None:
+    """对比两次评测的指标差异（B − A）。"""
+    a = json.loads((run_a / "metrics.json").read_text("utf-8"))
+    b = json.loads((run_b / "metrics.json").read_text("utf-8"))
+    table = Table(title=f"{run_a} → {run_b}")
+    for column in ("指标", "A", "B", "差值"):
+        table.add_column(column, justify="right")
+    for key, va, vb, delta in compare_runs(a, b):
+        table.add_row(key, fmt(va), fmt(vb), "—" if delta is None else f"{delta:+.3f}")
+    console.print(table)

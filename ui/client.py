@@ -1,0 +1,84 @@
+"""The UI's only way to the API: a small httpx client (UI and API may run on different machines)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+class ApiError(Exception):
+    """An API problem response; `message` is the Chinese detail to show."""
+
+    def __init__(self, message: str, status: int, body: dict | None = None) -> None:
+        super().__init__(message)
+        self.message, self.status, self.body = message, status, body or {}
+
+
+@dataclass
+class ApiClient:
+    base_url: str = os.environ.get("CREDIT_UI_API_URL", "http://127.0.0.1:8000")
+    api_key: str = os.environ.get("CREDIT_UI_API_KEY", "dev-key")
+    timeout: float = 60.0
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=self.timeout, headers={"X-API-Key": self.api_key})
+
+    def _check(self, response: httpx.Response) -> Any:
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            raise ApiError(
+                body.get("detail", f"请求失败（{response.status_code}）"), response.status_code, body
+            )
+        return response.json()
+
+    def get(self, path: str, **params: Any) -> Any:
+        try:
+            with self._client() as client:
+                return self._check(
+                    client.get(path, params={k: v for k, v in params.items() if v is not None})
+                )
+        except httpx.HTTPError as exc:
+            raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
+
+    def ask(self, question: str, conversation_id: str | None = None) -> dict:
+        try:
+            with self._client() as client:
+                return self._check(
+                    client.post("/v1/ask", json={"question": question, "conversation_id": conversation_id})
+                )
+        except httpx.HTTPError as exc:
+            raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
+
+    def ask_stream(self, question: str, conversation_id: str | None = None) -> Iterator[tuple[str, dict]]:
+        """(event, data) pairs of the server-sent events: meta, delta…, done."""
+        body = {"question": question, "conversation_id": conversation_id, "stream": True}
+        try:
+            with self._client() as client, client.stream("POST", "/v1/ask", json=body) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    self._check(response)
+                event = "message"
+                for line in response.iter_lines():
+                    if line.startswith("event:"):
+                        event = line[6:].strip()
+                    elif line.startswith("data:"):
+                        yield event, json.loads(line[5:].strip())
+        except httpx.HTTPError as exc:
+            raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
+
+    def import_records(self, filename: str, data: bytes, record_type: str | None) -> dict:
+        try:
+            with self._client() as client:
+                files = {"file": (filename, data)}
+                form = {"record_type": record_type} if record_type else {}
+                return self._check(client.post("/v1/records/import", files=files, data=form))
+        except httpx.HTTPError as exc:
+            raise ApiError(f"无法连接后端服务：{exc}", 0) from exc

@@ -1,0 +1,57 @@
+"""Shared rendering: route badges and citations with the supporting sentence highlighted."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+ROUTE_LABELS = {
+    "policy_qa": ("政策问答", "blue"),
+    "subject_status": ("主体信用状况", "green"),
+    "repair_steps": ("信用修复方案", "orange"),
+    "applicable_measures": ("适用措施", "violet"),
+    "chitchat": ("寒暄", "gray"),
+    "out_of_scope": ("超出范围", "gray"),
+}
+
+
+def route_badge(route: str) -> None:
+    label, color = ROUTE_LABELS.get(route, (route, "gray"))
+    st.markdown(f":{color}-badge[{label}]")
+
+
+def highlighted(passage: str, quote: str) -> str:
+    text = html.escape(passage)
+    mark = html.escape(quote)
+    if mark and mark in text:
+        text = text.replace(mark, f"<mark>{mark}</mark>", 1)
+    return text.replace("\n", "<br>")
+
+
+def citations(items: list[dict], title: str = "出处") -> None:
+    for c in items:
+        with st.expander(f"[{c['number']}] 《{c['title']}》{c['doc_number']} · {c['section_path']}"):
+            st.caption(f"{c['issuer']} · {c['locality']} · 段落 {c['passage_id']}")
+            st.markdown(highlighted(c["passage"], c["quote"]), unsafe_allow_html=True)
+
+
+def answer_block(answer: dict) -> None:
+    route_badge(answer["route"])
+    st.markdown(answer["text"])
+    if answer.get("candidates"):
+        st.dataframe(
+            [
+                {"名称": c["name"], "代码": c["identifier"], "相似度": round(c["score"])}
+                for c in answer["candidates"]
+            ]
+        )
+    citations(answer.get("citations", []))
+    if answer.get("related"):
+        st.caption("相关条文（供参考）")
+        citations(answer["related"])
+    if answer.get("records"):
+        with st.expander(f"依据的主体记录（{len(answer['records'])}条）"):
+            st.dataframe(
+                [{"类型": r["kind"], "记录": r["label"], "说明": r["detail"]} for r in answer["records"]]
+            )
