@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def corpus_docs() -> dict[str, ParsedDocument]:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings over a temporary data directory: bundled corpus, sample database, real encoder."""
     data_dir = tmp_path_factory.mktemp("data")
-    return Settings(data_dir=data_dir, api={"api_keys": ["test-key"]})  # type: ignore[arg-type]
+    return Settings(data_dir=data_dir, today=date(2026, 11, 23), api={"api_keys": ["test-key"]})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +66,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip("PostgreSQL not reachable")
     reset_postgres()
     return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def records(settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.bootstrap import open_records
+
+    return open_records(settings)
+
+
+@pytest.fixture(scope="session")
+def assistant(settings: Settings, policy_corpus, records):  # type: ignore[no-untyped-def]
+    from assistant.service import Assistant
+
+    return Assistant(settings, policy_corpus, records)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -21,8 +21,10 @@ class ApiError(Exception):
 
 @dataclass
 class ApiClient:
-    base_url: str = os.environ.get("CREDIT_UI_API_URL", "http://127.0.0.1:8000")
-    api_key: str = os.environ.get("CREDIT_UI_API_KEY", "dev-key")
+    base_url: str = field(
+        default_factory=lambda: os.environ.get("CREDIT_UI_API_URL", "http://127.0.0.1:8000")
+    )
+    api_key: str = field(default_factory=lambda: os.environ.get("CREDIT_UI_API_KEY", "dev-key"))
     timeout: float = 60.0
 
     def _client(self) -> httpx.Client:

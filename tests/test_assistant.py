@@ -1,0 +1,202 @@
+"""The assistant end to end on the real corpus and the sample records database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.catalogue import anchor_passages, load_measures, rule_in_force
+from assistant.errors import InvalidQuestion
+from assistant.router import rule_route
+from assistant.subjects import find_code, find_name, find_subject
+from assistant.tools.repair import add_months, penalty_item
+from connectors import PenaltyRecord
+
+
+def test_every_catalogue_quote_is_in_its_passage(policy_corpus) -> None:  # type: ignore[no-untyped-def]
+    from corpus import fold
+
+    for measure in load_measures(policy_corpus.passages):
+        assert fold(measure.quote) in fold(measure.passage.text)
+    for roles in anchor_passages(policy_corpus.passages).values():
+        for passage, quote in roles.values():
+            assert fold(quote) in fold(passage.text)
+
+
+def test_subject_extraction() -> None:
+    assert find_code("帮我查一下91410900MA45XK3R2Q这个企业") == "91410900MA45XK3R2Q"
+    assert find_code("９１３５０１００Ｍ０００１００Ｙ４３的情况") is not None
+    assert find_name("我们公司（翁源县青云茶业有限公司）想把记录撤下来") == "翁源县青云茶业有限公司"
+    assert find_name("我司叫舞阳县盛源食品厂，问一下") == "舞阳县盛源食品厂"
+    assert find_subject("信用修复有哪些方式？") is None
+
+
+def test_router_rules_explain_themselves() -> None:
+    decision = rule_route("被列入严重失信主体名单的企业会受到哪些限制？", None)
+    assert (
+        decision is not None and decision.route == "applicable_measures" and decision.category == "严重失信"
+    )
+    assert "限制" in decision.reasons[0]
+    assert rule_route("河南省要求各地多久报送一次工作情况？", None).route == "policy_qa"  # type: ignore[union-attr]
+    assert rule_route("你好", None).route == "chitchat"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("decision_date", "severity", "earliest", "ends"),
+    [
+        (dt.date(2022, 3, 10), "一般", "2022-06-10", "2023-03-10"),  # 2019 rule
+        (dt.date(2022, 3, 10), "严重", "2022-09-10", "2025-03-10"),  # 2019 rule: 6 months / 3 years
+        (dt.date(2024, 8, 15), "严重", "2025-08-15", "2027-08-15"),  # 2023 rule: 1 year / 3 years
+        (dt.date(2024, 8, 31), "较重", "2025-08-31", "2027-08-31"),  # 较重 counted as serious
+    ],
+)
+def test_publication_periods_follow_the_rule_in_force(
+    decision_date: dt.date, severity: str, earliest: str, ends: str
+) -> None:
+    penalty = PenaltyRecord(
+        "X", "局", decision_date, "", "", "罚款", 1000.0, severity, "普通程序", decision_date
+    )
+    item = penalty_item(penalty, dt.date(2024, 12, 1), repaired=False)
+    assert (item.earliest_apply, item.publication_ends) == (earliest, ends)
+    assert item.rule_source == rule_in_force(decision_date).source
+
+
+def test_simplified_procedure_warning_is_not_published() -> None:
+    penalty = PenaltyRecord("Y", "局", dt.date(2024, 1, 5), "", "", "警告", None, "一般", "简易程序", None)
+    assert penalty_item(penalty, dt.date(2024, 2, 1), repaired=False).status == "不公示"
+
+
+def test_add_months_clamps_to_month_end() -> None:
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+
+
+def test_policy_question_gets_cited_answer(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("我们公司以前有失信记录，现在整改好了，可以通过哪些方式修复信用？")
+    assert answer.route == "policy_qa" and not answer.refused
+    assert "专题培训" in answer.text and answer.citations
+    for citation in answer.citations:
+        assert citation.quote in citation.passage
+        raw = assistant.corpus.raw_text(citation.doc_id)
+        assert citation.doc_number and citation.section_path
+        assert citation.passage.replace("\n", "")[:12] in raw.replace("\n", "")
+
+
+def test_who_is_responsible_uses_parsed_units(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("濮阳市的信用修复工作由哪些单位牵头？")
+    assert "牵头单位：市发展改革委、人行濮阳市中心支行、市委营商环境办" in answer.text
+
+
+def test_comparison_answers_per_locality(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("濮阳和朝阳在信用承诺书公开的渠道上有什么不同？")
+    assert "**濮阳**" in answer.text and "**朝阳**" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"puyang-2020", "chaoyang-2020"}
+
+
+@pytest.mark.parametrize(
+    "question", ["申请信用修复需要交多少手续费？", "濮阳市2025年信用体系建设的考核排名是多少？"]
+)
+def test_refuses_when_documents_do_not_say(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert answer.refused and answer.text.startswith("现有政策文件未涉及")
+    assert answer.related and not answer.citations
+
+
+def test_subject_status_names_its_records(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("濮阳市恒达建材有限公司现在的信用状况怎么样？")
+    assert answer.route == "subject_status" and answer.subject is not None
+    assert "严重失信主体名单" in answer.text
+    assert any(r.kind == "行政处罚" for r in answer.records)
+    assert all(r.label in answer.text for r in answer.records)
+
+
+def test_repair_plan_for_fulfilled_general_penalty(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("朝阳市北方粮油贸易有限公司被罚款了，要怎么做信用修复？")
+    assert answer.route == "repair_steps"
+    assert "现在即可申请" in answer.text and "信用修复申请书" in answer.text
+    assert "“信用中国（辽宁朝阳）”网站" in answer.text
+    assert answer.citations[0].doc_id == "chaoyang-2020"
+    items = answer.data["items"]
+    assert items[0]["status"] == "可立即申请" and items[0]["earliest_apply"] == "2026-06-10"
+
+
+def test_repair_plan_requires_fulfilment_first(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("舞阳县盛源食品厂怎么修复信用？")
+    assert answer.data["items"][0]["status"] == "待履行"
+    assert "先履行行政处罚决定" in answer.text
+
+
+def test_measures_for_a_category_and_for_a_subject(assistant) -> None:  # type: ignore[no-untyped-def]
+    by_category = assistant.ask("被列入严重失信主体名单的企业会受到哪些限制？")
+    assert by_category.route == "applicable_measures" and "乘坐飞机" in by_category.text
+    for citation in by_category.citations:
+        assert citation.quote in citation.passage
+    by_subject = assistant.ask("常州新北区华科电子有限公司能享受哪些守信激励措施？")
+    assert by_subject.subject is not None and "守信联合激励对象" in by_subject.text
+    assert "绿色通道" in by_subject.text
+
+
+def test_invalid_code_asks_back_with_reason(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("帮我查一下91410900MA45XK3R2Q这个企业有没有被列入失信名单")
+    assert answer.clarification and "校验位错误" in answer.text
+
+
+def test_ambiguous_name_lists_candidates(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("查下 恒达建材有限公司 的信用状况")
+    assert answer.clarification and len(answer.candidates) >= 2
+
+
+def test_follow_up_keeps_the_subject(assistant) -> None:  # type: ignore[no-untyped-def]
+    first = assistant.ask("翁源县青云茶业有限公司的信用状况怎么样？")
+    follow = assistant.ask("那它怎么修复？", first.conversation_id)
+    assert follow.route == "repair_steps" and follow.subject is not None
+    assert follow.subject.name == "翁源县青云茶业有限公司"
+
+
+@pytest.mark.parametrize("question", ["", "   ", "问" * 501])
+def test_bad_questions_raise_invalid_question(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidQuestion):
+        assistant.ask(question)
+
+
+def test_out_of_scope_and_chitchat(assistant) -> None:  # type: ignore[no-untyped-def]
+    assert assistant.ask("你好").route == "chitchat"
+    assert assistant.ask("今天天气怎么样？").route == "out_of_scope"
+
+
+def test_llm_answer_is_used_only_when_it_cites_and_is_supported(assistant) -> None:  # type: ignore[no-untyped-def]
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.policy_qa.llm import llm_answer
+
+    extractive = assistant.policy.answer("开展诚信教育可以收费吗？")
+    good = FakeListChatModel(responses=["开展诚信教育不得收费，也不得作为市场准入的必要条件。[1]"])
+    assert llm_answer(good, "开展诚信教育可以收费吗？", extractive).text.startswith("开展诚信教育不得收费")
+    invented = FakeListChatModel(responses=["每次诚信教育收费五百元，由税务局统一收取。[1]"])
+    assert llm_answer(invented, "开展诚信教育可以收费吗？", extractive) is None
+    wrong_number = FakeListChatModel(responses=["开展诚信教育不得收费。[7]"])
+    assert llm_answer(wrong_number, "开展诚信教育可以收费吗？", extractive) is None
+    uncited = FakeListChatModel(responses=["开展诚信教育不得收费。"])
+    assert llm_answer(uncited, "开展诚信教育可以收费吗？", extractive) is None
+
+
+def test_service_falls_back_to_extractive_when_llm_fails(assistant) -> None:  # type: ignore[no-untyped-def]
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    assistant.chat_model = FakeListChatModel(responses=["编造的内容，没有出处。"])
+    try:
+        answer = assistant.ask("开展诚信教育可以收费吗？")
+    finally:
+        assistant.chat_model = None
+    assert answer.text.startswith("根据") and answer.citations
+
+
+def test_langchain_tools_wrap_the_same_functions(assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.tools.langchain_tools import build_tools
+
+    tools = {t.name: t for t in build_tools(assistant)}
+    assert set(tools) == {"subject_status", "repair_steps", "applicable_measures"}
+    assert "朝阳市北方粮油贸易有限公司" in tools["subject_status"].invoke(
+        {"subject": "朝阳市北方粮油贸易有限公司"}
+    )
+    assert "容缺受理" in tools["applicable_measures"].invoke({"category": "守信激励", "locality": "翁源"})
