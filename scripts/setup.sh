@@ -16,9 +16,10 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 # Headless Chromium for the browser test, from the distribution's packages.
-if [ "${WITH_BROWSER:-1}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then
+# A CJK font so that pages and screenshots show Chinese text.
+if [ "${WITH_BROWSER:-1}" = "1" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "CJK"; }; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-      || echo "warning: chromium could not be installed; the browser test will be skipped" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+      || echo "warning: chromium could not be installed; the browser test cannot run" >&2
   fi
 fi

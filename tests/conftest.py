@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text
 
 from assistant.settings import Settings
 from corpus import ParsedDocument, bundled_corpus_dir, parse_document
+from tests.conftest_helpers import free_port
 
-SHARED_EVALS = Path(__file__).resolve().parents[2] / "shared" / "evals"
 POSTGRES_URL = os.environ.get("CREDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("CREDIT_REQUIRE_POSTGRES") == "1"
 
@@ -80,3 +80,32 @@ def assistant(settings: Settings, policy_corpus, records):  # type: ignore[no-un
     from assistant.service import Assistant
 
     return Assistant(settings, policy_corpus, records)
+
+
+@pytest.fixture(scope="session")
+def live_api(settings, assistant):  # type: ignore[no-untyped-def]
+    """The real API served by uvicorn on a loopback port, for the UI tests."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from assistant.api.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, assistant), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -11,14 +11,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ui.pages import chat_page, documents_page, evals_page, measures_page, subject_page
 
-st.set_page_config(page_title="信用政策问答助手", page_icon="📘", layout="wide")
+st.set_page_config(page_title="信用政策问答助手", page_icon=":material/verified:", layout="wide")
 navigation = st.navigation(
     [
-        st.Page(chat_page.render, title="政策问答", icon="💬", url_path="chat", default=True),
-        st.Page(subject_page.render, title="主体查询", icon="🏢", url_path="subject"),
-        st.Page(measures_page.render, title="措施清单", icon="📋", url_path="measures"),
-        st.Page(documents_page.render, title="政策文件", icon="📄", url_path="documents"),
-        st.Page(evals_page.render, title="评测报告", icon="📊", url_path="evals"),
+        st.Page(chat_page.render, title="政策问答", icon=":material/chat:", url_path="chat", default=True),
+        st.Page(subject_page.render, title="主体查询", icon=":material/domain:", url_path="subject"),
+        st.Page(measures_page.render, title="措施清单", icon=":material/checklist:", url_path="measures"),
+        st.Page(documents_page.render, title="政策文件", icon=":material/description:", url_path="documents"),
+        st.Page(evals_page.render, title="评测报告", icon=":material/bar_chart:", url_path="evals"),
     ]
 )
 navigation.run()

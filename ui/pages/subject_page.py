@@ -18,6 +18,23 @@ STATUS_COLORS = {
 }
 
 
+COLUMN_LABELS = {
+    "decision_number": "决定书文号", "authority": "机关", "decision_date": "决定日期", "facts": "违法事实",
+    "basis": "依据", "penalty_type": "处罚类型", "fine_amount": "罚款金额（元）", "severity": "失信程度",
+    "procedure": "程序", "fulfilled_on": "履行日期", "list_type": "名单", "date_in": "列入日期",
+    "reason": "原因", "date_out": "移出日期", "evaluator": "评价机构", "grade": "等级",
+    "supervision_level": "监管分类", "evaluated_on": "评价日期", "kind": "承诺类型", "matter": "事项",
+    "committed_on": "承诺日期", "status": "状态", "target": "修复对象", "applied_on": "申请日期", "decided_on": "办结日期",
+}  # fmt: skip
+
+
+def table(rows: list[dict]) -> None:
+    if rows:
+        st.dataframe([{COLUMN_LABELS.get(k, k): v for k, v in row.items()} for row in rows], hide_index=True)
+    else:
+        st.caption("无记录")
+
+
 def looks_like_code(text: str) -> bool:
     compact = "".join(text.split())
     return len(compact) == 18 and compact.isalnum()
@@ -69,12 +86,15 @@ def render() -> None:
     status_cards(records)
     tab_records, tab_plan = st.tabs(["信用记录", "修复方案"])
     with tab_records:
-        st.markdown("**行政处罚**")
-        st.dataframe(records["penalties"] or [{"说明": "无"}])
-        st.markdown("**名单**")
-        st.dataframe(records["lists"] or [{"说明": "无"}])
-        st.markdown("**信用评价 / 信用承诺 / 修复申请**")
-        st.dataframe(records["evaluations"] + records["commitments"] + records["repairs"] or [{"说明": "无"}])
+        for title, key in (
+            ("行政处罚", "penalties"),
+            ("名单", "lists"),
+            ("信用评价", "evaluations"),
+            ("信用承诺", "commitments"),
+            ("信用修复申请", "repairs"),
+        ):
+            st.markdown(f"**{title}**")
+            table(records[key])
     with tab_plan:
         for item in plan["data"].get("items", []):
             color = STATUS_COLORS.get(item["status"], "gray")

@@ -1,0 +1,93 @@
+"""A real browser: headless Chromium (Debian package) driven by Playwright against the running UI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest_helpers import free_port
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("CREDIT_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts"))
+REQUIRE_BROWSER = os.environ.get("CREDIT_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(scope="module")
+def ui_url(live_api: str):  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        if REQUIRE_BROWSER:
+            pytest.fail("chromium is required here but not installed")
+        pytest.skip("chromium not installed")
+    port = free_port()
+    env = {**os.environ, "CREDIT_UI_API_URL": live_api, "CREDIT_UI_API_KEY": "test-key"}
+    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(url + "/_stcore/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(ui_url: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+            "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(90_000)
+        yield page
+        browser.close()
+
+
+def test_policy_question_gets_a_cited_answer(page, ui_url: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(ui_url + "/")
+    box = page.get_by_placeholder("请输入问题", exact=False)
+    box.fill("开展诚信教育可以收费吗？")
+    box.press("Enter")
+    page.get_by_text("不得收费", exact=False).first.wait_for()
+    citation = page.locator("summary").filter(has_text="濮信用〔2020〕3号").first
+    citation.wait_for()
+    citation.click()
+    page.locator("mark").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "browser-policy-answer.png"), full_page=True)
+    assert "不得收费" in page.locator("mark").first.inner_text()
+
+
+def test_subject_question_shows_status_card(page, ui_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(ui_url + "/subject")
+    field = page.get_by_placeholder("例如", exact=False)
+    field.fill("朝阳市北方粮油贸易有限公司")
+    field.press("Enter")
+    page.get_by_text("未履行处罚", exact=False).first.wait_for()
+    page.get_by_test_id("stMetric").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "browser-subject-status.png"), full_page=True)
+    assert page.get_by_test_id("stMetric").count() == 4
+    page.goto(ui_url + "/")
+    box = page.get_by_placeholder("请输入问题", exact=False)
+    box.fill("朝阳市北方粮油贸易有限公司现在的信用状况怎么样？")
+    box.press("Enter")
+    page.get_by_text("主体信用状况", exact=False).first.wait_for()
+    page.get_by_text("行政处罚决定书", exact=False).first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "browser-subject-chat.png"), full_page=True)

@@ -1,0 +1,92 @@
+"""Eval sets are validated before anything runs; metrics are right; quality stays above floors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evals.datasets import DatasetError, load_set
+from evals.metrics import confusion, first_hit_rank, must_include_coverage, refusal_scores, retrieval_metrics
+from evals.report import compare_runs, write_report
+from evals.runner import result_rows, run_sets, summarise
+
+# Floors set just under what the dev sets reach (see README); speed is reported, never asserted.
+FLOORS = {
+    "routing_accuracy": 0.95,
+    "subject_accuracy": 0.95,
+    "must_include": 0.90,
+    "refusal_accuracy": 0.95,
+    "hybrid_recall@5": 0.95,
+}
+DEV_SETS = Path(__file__).resolve().parents[1] / "evals" / "data"  # copies of shared/evals dev sets
+DEV_QA = DEV_SETS / "qa_dev.jsonl"
+DEV_ROUTE = DEV_SETS / "route_dev.jsonl"
+
+
+def test_metrics_are_computed_right() -> None:
+    assert first_hit_rank(["甲", "乙：信用  修复"], ["信用修复"]) == 2
+    assert retrieval_metrics([1, 3, None]) == {
+        "recall@1": 1 / 3,
+        "recall@5": 2 / 3,
+        "recall@10": 2 / 3,
+        "mrr@10": (1 + 1 / 3) / 3,
+    }
+    assert must_include_coverage("应先行受理", ["先行受理", "书面承诺"]) == 0.5
+    scores = refusal_scores([(True, True), (False, True), (False, False)])
+    assert scores["refusal_precision"] == 0.5 and scores["refusal_recall"] == 1.0
+    assert confusion([("a", "a"), ("a", "b")]) == {"a": {"a": 1, "b": 1}}
+
+
+def test_csv_set_with_a_bad_row_is_rejected_with_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "qa.csv"
+    path.write_text(
+        "id,question,type,gold_quotes,must_include\n"
+        'Q1,信用修复有哪些方式？,procedure,"[""信用承诺""]",信用承诺|专题培训\n'
+        "Q2,,fact,,\n"
+        "Q1,重复的编号,fact,,\n",
+        "utf-8",
+    )
+    with pytest.raises(DatasetError) as caught:
+        load_set(path)
+    assert any(e.startswith("第3行") and "question" in e for e in caught.value.errors)
+    assert any(e.startswith("第4行") and "重复" in e for e in caught.value.errors)
+
+
+def test_xlsx_routing_set_loads(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["id", "question", "route", "subject"])
+    sheet.append(["R1", "信用修复有哪些方式？", "policy_qa", ""])
+    path = tmp_path / "route.xlsx"
+    workbook.save(path)
+    kind, items = load_set(path)
+    assert kind == "routing" and items[0].subject is None
+
+
+def test_bad_route_value_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "route.jsonl"
+    path.write_text('{"id": "R1", "question": "你好", "route": "weather"}\n', "utf-8")
+    with pytest.raises(DatasetError) as caught:
+        load_set(path)
+    assert "policy_qa" in caught.value.errors[0]
+
+
+@pytest.mark.slow
+def test_dev_sets_stay_above_quality_floors(assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run = run_sets(assistant, [DEV_QA, DEV_ROUTE], progress=False)
+    metrics = summarise(run)
+    overall = metrics["overall"]
+    for name, floor in FLOORS.items():
+        assert overall[name] is not None and overall[name] >= floor, (name, overall[name])
+    retrieval = metrics["retrieval"]
+    assert retrieval["hybrid"]["mrr@10"] > max(retrieval["bm25"]["mrr@10"], retrieval["dense"]["mrr@10"])
+    assert set(retrieval) == {"bm25", "dense", "hybrid", "langchain_faiss"}
+    write_report(tmp_path / "run", metrics, result_rows(run))
+    for name in ("report.md", "report.html", "results.jsonl", "metrics.json"):
+        assert (tmp_path / "run" / name).stat().st_size > 0
+    assert "data:image/png;base64" in (tmp_path / "run" / "report.html").read_text("utf-8")
+    deltas = compare_runs(metrics, metrics)
+    assert all(delta in (None, 0.0) for _, _, _, delta in deltas)

@@ -1,0 +1,68 @@
+"""Streamlit pages with streamlit.testing's AppTest, talking to the real API over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+
+
+@pytest.fixture
+def ui_env(live_api: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("CREDIT_UI_API_URL", live_api)
+    monkeypatch.setenv("CREDIT_UI_API_KEY", "test-key")
+    return live_api
+
+
+def all_text(app: AppTest) -> str:
+    return "\n".join(str(m.value) for m in app.markdown) + "\n".join(str(e.label) for e in app.expander)
+
+
+def test_chat_page_shows_cited_answer(ui_env: str) -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    app.chat_input[0].set_value("开展诚信教育可以收费吗？").run()
+    assert not app.exception
+    text = all_text(app)
+    assert "不得收费" in text and "濮信用〔2020〕3号" in text
+
+
+def render_page(module: str) -> AppTest:
+    def script(module_name: str) -> None:
+        import importlib
+        import sys
+        from pathlib import Path
+
+        sys.path.insert(0, str(Path.cwd()))
+        importlib.import_module(f"ui.pages.{module_name}").render()
+
+    return AppTest.from_function(script, args=(module,), default_timeout=60)
+
+
+def test_subject_page_status_cards_and_plan(ui_env: str) -> None:
+    app = render_page("subject_page").run()
+    app.text_input[0].set_value("朝阳市北方粮油贸易有限公司").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["行政处罚"] == "2" and metrics["信用评价"] == "B"
+    assert "可立即申请" in all_text(app)
+
+
+def test_measures_page_lists_sources(ui_env: str) -> None:
+    app = render_page("measures_page").run()
+    assert not app.exception
+    assert "守信联合激励措施" in all_text(app)
+
+
+def test_documents_page_shows_section_tree(ui_env: str) -> None:
+    app = render_page("documents_page").run()
+    assert not app.exception
+    assert "章节结构" in all_text(app)
+
+
+def test_evals_page_without_a_run(ui_env: str, tmp_path: Path) -> None:
+    app = render_page("evals_page").run()
+    assert not app.exception
