@@ -1,0 +1,78 @@
+"""Lookup by code and fuzzy name at scale (SQLite, and PostgreSQL when reachable), import throughput.
+
+Usage: python benchmarks/records_bench.py [--subjects 1000000]. Prints percentiles; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import tempfile
+import time
+
+import numpy as np
+from sqlalchemy import create_engine, text
+
+from connectors import RecordStore, SampleGenerator
+from connectors.loading import clear_records, load_subject_batches
+
+POSTGRES_URL = os.environ.get("CREDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def percentiles(values: list[float]) -> str:
+    return f"p50 {np.percentile(values, 50) * 1000:.2f} ms  p95 {np.percentile(values, 95) * 1000:.2f} ms"
+
+
+def bench(url: str, subjects: int, lookups: int = 200) -> None:
+    store = RecordStore.open(url, sample_subjects=0)
+    clear_records(store.engine)
+    generator = SampleGenerator(seed=1)
+    started = time.perf_counter()
+    rows = load_subject_batches(store.engine, generator.iter_subject_batches(subjects))
+    seconds = time.perf_counter() - started
+    print(
+        f"[{store.engine.dialect.name}] inserted {rows} subjects in {seconds:.1f}s ({rows / seconds:,.0f} rows/s)"
+    )
+    with store.engine.connect() as connection:
+        sample = [
+            r[0]
+            for r in connection.execute(text("SELECT uscc FROM subjects WHERE uscc IS NOT NULL LIMIT 5000"))
+        ]
+        names = [r[0] for r in connection.execute(text("SELECT name FROM subjects LIMIT 5000"))]
+    rng = random.Random(0)
+    by_code = []
+    for code in rng.sample(sample, min(lookups, len(sample))):
+        t = time.perf_counter()
+        store.repository.by_uscc(code)
+        by_code.append(time.perf_counter() - t)
+    print(f"[{store.engine.dialect.name}] lookup by code: {percentiles(by_code)}")
+    started = time.perf_counter()
+    store.repository.by_name("预热")  # loads the name table once
+    print(f"[{store.engine.dialect.name}] fuzzy name table load: {time.perf_counter() - started:.1f}s")
+    fuzzy = []
+    for name in rng.sample(names, min(20, len(names))):
+        t = time.perf_counter()
+        store.repository.by_name(name[:-3] + "公司")
+        fuzzy.append(time.perf_counter() - t)
+    print(f"[{store.engine.dialect.name}] fuzzy name lookup: {percentiles(fuzzy)}")
+    clear_records(store.engine)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subjects", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench(f"sqlite:///{tmp}/bench.sqlite3", args.subjects)
+    try:
+        with create_engine(POSTGRES_URL).connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception:
+        print("PostgreSQL not reachable; skipped")
+        return
+    bench(POSTGRES_URL, args.subjects)
+
+
+if __name__ == "__main__":
+    main()
