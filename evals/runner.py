@@ -165,6 +165,8 @@ def qa_metrics(results: list[QAResult]) -> dict:
         "citation_precision": sum(hits) / len(hits) if hits else None,
         **refusal_scores((r.type == "unanswerable", r.refused) for r in results),
         "hybrid_recall@5": retrieval_metrics([r.ranks["hybrid"] for r in results if r.ranks]).get("recall@5"),
+        "latency_p50": percentiles([r.seconds for r in results]).get("p50"),
+        "latency_p95": percentiles([r.seconds for r in results]).get("p95"),
     }
 
 
