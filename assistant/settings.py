@@ -31,7 +31,10 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(5, description="Passages handed to the answer composer")
     candidates: int = Field(30, description="Candidates taken from each of BM25 and dense before fusion")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
-    refusal_threshold: float = Field(0.5, description="Answer support below this → '现有政策文件未涉及'")
+    refusal_threshold: float = Field(
+        1.0,
+        description="Best sentence score below this → refuse; calibrated on the dev set (lowest answerable: 1.117)",
+    )
 
 
 class DatabaseSettings(BaseModel):

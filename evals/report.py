@@ -58,7 +58,15 @@ def markdown_report(metrics: dict) -> str:
             for m, v in metrics["retrieval"].items()
         ]
     if metrics["by_type"]:
-        keys = ["questions", "must_include", "citation_precision", "refusal_accuracy", "hybrid_recall@5", "latency_p50", "latency_p95"]
+        keys = [
+            "questions",
+            "must_include",
+            "citation_precision",
+            "refusal_accuracy",
+            "hybrid_recall@5",
+            "latency_p50",
+            "latency_p95",
+        ]
         lines += ["", "## 按题型", "", "| 题型 | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
         lines += [
             f"| {t} | " + " | ".join(fmt(v.get(k)) for k in keys) + " |"

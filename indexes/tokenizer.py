@@ -69,3 +69,14 @@ class ChineseTokenizer:
         folded = fold(text)
         extra = [term for word, terms in self.synonyms.items() if word in folded for term in terms]
         return tokens + [t for term in extra for t in self.tokenize(term)]
+
+    def content_nouns(self, text: str) -> list[str]:
+        """Nouns (n*, vn) of two or more characters, by jieba's part-of-speech tagger on our dictionary."""
+        from jieba import posseg
+
+        tagger = posseg.POSTokenizer(self._jieba)
+        return [
+            w.word
+            for w in tagger.lcut(fold(text))
+            if len(w.word) >= 2 and (w.flag.startswith("n") or w.flag == "vn")
+        ]

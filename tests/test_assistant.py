@@ -102,6 +102,11 @@ def test_refuses_when_documents_do_not_say(assistant, question: str) -> None:  #
     assert answer.related and not answer.citations
 
 
+def test_colloquial_question_is_still_answered(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("办事的时候材料没带齐，能不能先受理？")
+    assert not answer.refused and "受理" in answer.text
+
+
 def test_subject_status_names_its_records(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("濮阳市恒达建材有限公司现在的信用状况怎么样？")
     assert answer.route == "subject_status" and answer.subject is not None
