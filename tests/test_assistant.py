@@ -94,7 +94,13 @@ def test_comparison_answers_per_locality(assistant) -> None:  # type: ignore[no-
 
 
 @pytest.mark.parametrize(
-    "question", ["申请信用修复需要交多少手续费？", "濮阳市2025年信用体系建设的考核排名是多少？"]
+    "question",
+    [
+        "申请信用修复需要交多少手续费？",  # asks an amount no passage gives
+        "濮阳市2025年信用体系建设的考核排名是多少？",  # a year no document covers
+        "如何申请营业执照？",  # a topic the corpus never names
+        "怎么申请专利",
+    ],
 )
 def test_refuses_when_documents_do_not_say(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask(question)
