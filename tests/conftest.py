@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from assistant.settings import Settings
 from corpus import ParsedDocument, bundled_corpus_dir, parse_document
-from tests.conftest_helpers import free_port
+from tests.conftest_helpers import free_port, wait_until_ok
 
 POSTGRES_URL = os.environ.get("CREDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("CREDIT_REQUIRE_POSTGRES") == "1"
@@ -86,9 +86,7 @@ def assistant(settings: Settings, policy_corpus, records):  # type: ignore[no-un
 def live_api(settings, assistant):  # type: ignore[no-untyped-def]
     """The real API served by uvicorn on a loopback port, for the UI tests."""
     import threading
-    import time
 
-    import httpx
     import uvicorn
 
     from assistant.api.app import create_app
@@ -100,12 +98,7 @@ def live_api(settings, assistant):  # type: ignore[no-untyped-def]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    wait_until_ok(url + "/readyz")
     yield url
     server.should_exit = True
     thread.join(timeout=10)

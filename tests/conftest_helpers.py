@@ -9,3 +9,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until_ok(url: str, attempts: int = 150, pause: float = 0.2) -> None:
+    """Poll `url` until it answers 200 (a server started by a fixture), or give up quietly."""
+    import time
+
+    import httpx
+
+    for _ in range(attempts):
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(pause)

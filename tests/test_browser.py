@@ -6,13 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest_helpers import free_port
+from tests.conftest_helpers import free_port, wait_until_ok
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,12 +33,7 @@ def ui_url(live_api: str):  # type: ignore[no-untyped-def]
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(url + "/_stcore/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    wait_until_ok(url + "/_stcore/health")
     yield url
     process.terminate()
     process.wait(timeout=10)
