@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -20,6 +22,9 @@ from connectors.records import (
 )
 from connectors.uscc import USCCError, validate_uscc
 
+_LOCALITY_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,5}?[省市县区])+")
+_LEGAL_SUFFIX = re.compile(r"(有限责任公司|股份有限公司|有限公司|公司|专业合作社|合作社|厂|店)$")
+PREFILTER_LIMIT = 5000
 FUZZY_ACCEPT = 92.0  # a single fuzzy match at or above this (and clearly ahead) is taken as the subject
 FUZZY_CANDIDATE = 60.0
 
@@ -95,6 +100,20 @@ class RecordRepository:
                 self._names = [(i, n) for i, n in session.execute(select(Subject.id, Subject.name))]
         return self._names
 
+    def _prefiltered(self, name: str) -> list[tuple[int, str]]:
+        """Names containing the name's core (locality prefix and legal suffix removed), via SQL."""
+        core = _LEGAL_SUFFIX.sub("", _LOCALITY_PREFIX.sub("", name))
+        if len(core) < 2:
+            return []
+        escaped = core.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Subject.id, Subject.name)
+                .where(Subject.name.like(f"%{escaped}%", escape="\\"))
+                .limit(PREFILTER_LIMIT)
+            )
+            return [(i, n) for i, n in rows]
+
     def by_name(self, name: str, limit: int = 5) -> list[NameMatch]:
         """Exact name matches (score 100); otherwise fuzzy candidates, best first."""
         name = name.strip()
@@ -102,7 +121,7 @@ class RecordRepository:
             exact = session.scalars(select(Subject).where(Subject.name == name).limit(limit)).all()
             if exact:
                 return [NameMatch(subject_info(row), 100.0) for row in exact]
-        table = self._name_table()
+        table = self._prefiltered(name) or self._name_table()
         found = process.extract(
             name, [n for _, n in table], scorer=fuzz.WRatio, limit=limit, score_cutoff=FUZZY_CANDIDATE
         )
