@@ -14,6 +14,7 @@ class ConversationState:
     subject_id: int | None = None
     subject_name: str | None = None
     locality: str | None = None
+    pending_route: str | None = None  # the route of a question that is waiting for its subject
     turns: list[tuple[str, str]] = field(default_factory=list)  # (question, route)
 
 

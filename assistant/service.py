@@ -62,12 +62,23 @@ class Assistant:
         question = self.validate(question)
         state = self.conversations.get(conversation_id)
         decision = self.router.route(question, context_subject=state.subject_id is not None)
+        decision = self.continue_pending(question, decision, state)
         answer = self.dispatch(question, decision, state)
+        state.pending_route = decision.route if answer.clarification else None
         answer.route_reasons = decision.reasons
         answer.conversation_id = state.conversation_id
         state.locality = next(iter(localities_in(question)), state.locality)
         state.turns.append((question, answer.route))
         return answer
+
+    @staticmethod
+    def continue_pending(question: str, decision: RouteDecision, state: ConversationState) -> RouteDecision:
+        """A reply that only names the subject (after we asked back) continues the question asked before."""
+        subject = decision.subject
+        if state.pending_route and subject is not None and len(question) - len(subject.text) <= 6:
+            decision.route = state.pending_route
+            decision.reasons.append("补充主体，继续上一问题")
+        return decision
 
     def dispatch(self, question: str, decision: RouteDecision, state: ConversationState) -> Answer:
         if decision.route == "chitchat":
@@ -103,8 +114,9 @@ class Assistant:
         route = decision.route
         if decision.subject is None:
             if decision.uses_context and state.subject_id is not None:
-                subject = self.records.repository.profile(state.subject_id).subject
-                return subject
+                subject = self.records.repository.by_id(state.subject_id)
+                if subject is not None:
+                    return subject
             return Answer(
                 text=messages.NEED_SUBJECT.format(what=messages.ROUTE_WHAT[route]),
                 route=route,

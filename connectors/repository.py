@@ -94,6 +94,11 @@ class RecordRepository:
             row = session.scalar(select(Subject).where(Subject.uscc == normalised))
             return subject_info(row) if row else None
 
+    def by_id(self, subject_id: int) -> SubjectInfo | None:
+        with self.sessions() as session:
+            row = session.get(Subject, subject_id)
+            return subject_info(row) if row else None
+
     def _name_table(self) -> list[tuple[int, str]]:
         if self._names is None:
             with self.sessions() as session:

@@ -164,6 +164,15 @@ def test_follow_up_keeps_the_subject(assistant) -> None:  # type: ignore[no-unty
     assert follow.subject.name == "翁源县青云茶业有限公司"
 
 
+def test_reply_with_a_code_continues_the_question_asked_before(assistant, records) -> None:  # type: ignore[no-untyped-def]
+    first = assistant.ask("恒达建材有限公司要怎么修复信用？")
+    assert first.clarification and first.route == "repair_steps"
+    code = records.repository.by_name("濮阳市恒达建材有限公司")[0].subject.uscc
+    reply = assistant.ask(code, first.conversation_id)
+    assert reply.route == "repair_steps" and reply.subject is not None
+    assert reply.subject.name == "濮阳市恒达建材有限公司"
+
+
 @pytest.mark.parametrize("question", ["", "   ", "问" * 501])
 def test_bad_questions_raise_invalid_question(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidQuestion):
