@@ -193,10 +193,11 @@ class Router:
             return decision
         route, similarity = self.nearest(question)
         reasons = [f"最相近的标注样例属于 {route}（相似度 {similarity:.2f}）"]
-        if route == "out_of_scope" or (
-            similarity < OUT_OF_SCOPE_SIMILARITY and not has_any(question, DOMAIN_WORDS)
-        ):
+        on_topic = has_any(question, DOMAIN_WORDS)
+        if not on_topic and (route == "out_of_scope" or similarity < OUT_OF_SCOPE_SIMILARITY):
             return RouteDecision("out_of_scope", reasons=[*reasons, "与信用政策无关"])
+        if route == "out_of_scope":
+            return RouteDecision("policy_qa", reasons=[*reasons, "含信用相关词语，交由政策问答判断"])
         if route in ("subject_status", "repair_steps"):
             # A subject route with no subject named: answer from policy and offer a personal lookup.
             return RouteDecision("policy_qa", reasons=[*reasons, "未指明主体，按政策问答处理"])
