@@ -13,12 +13,12 @@ from assistant.models import Answer, Candidate, SubjectRef
 from assistant.policy_qa.answer import PolicyQA
 from assistant.policy_qa.compose import idf_table
 from assistant.policy_qa.question import localities_in
-from assistant.router import RouteDecision, Router
+from assistant.router import QUANTITY_WORDS, REPAIR_WORDS, RouteDecision, Router, has_any
 from assistant.runtime import PolicyCorpus
 from assistant.settings import Settings
 from assistant.tools.common import ToolResult
 from assistant.tools.measures import applicable_measures
-from assistant.tools.repair import repair_steps
+from assistant.tools.repair import national_repair_periods, repair_steps
 from assistant.tools.status import subject_status
 from connectors import RecordStore, SubjectInfo, SubjectProfile
 from indexes import index_text
@@ -105,7 +105,10 @@ class Assistant:
             from assistant.policy_qa.llm import llm_answer
 
             answer = llm_answer(self.chat_model, question, answer) or answer
-        if not answer.refused and ("修复" in question and ("我们" in question or "我司" in question)):
+        about_repair = has_any(question, REPAIR_WORDS) is not None
+        if answer.refused and about_repair and has_any(question, QUANTITY_WORDS):
+            answer.text += "\n\n" + national_repair_periods(self.today)
+        if about_repair and has_any(question, ("我们", "我司", "我公司", "本公司", "我单位")):
             answer.text += messages.POLICY_HINT
         return answer
 

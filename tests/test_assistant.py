@@ -108,6 +108,19 @@ def test_refuses_when_documents_do_not_say(assistant, question: str) -> None:  #
     assert answer.related and not answer.citations
 
 
+def test_headline_question_is_answered_with_a_hint(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("我们公司被罚过款，怎么把记录撤下来？")
+    assert not answer.refused and answer.citations
+    assert "统一社会信用代码" in answer.text  # offers the personal repair plan
+
+
+def test_repair_timing_refusal_adds_labelled_national_rule(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("企业被罚款后多久可以修复信用？")
+    assert answer.refused and answer.text.startswith("现有政策文件未涉及")
+    assert "非上述政策文件内容" in answer.text and "国家发展改革委令2023年第58号" in answer.text
+    assert "最短公示3个月" in answer.text and "核实" in answer.text
+
+
 def test_colloquial_question_is_still_answered(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("办事的时候材料没带齐，能不能先受理？")
     assert not answer.refused and "受理" in answer.text

@@ -12,6 +12,25 @@ from corpus import DocumentMeta
 from indexes import Hit, HybridRetriever, SearchFilter
 from indexes.tokenizer import ChineseTokenizer
 
+# Everyday nouns users write that the documents phrase differently (企业/市场主体); never an unknown topic.
+GENERIC_NOUNS = frozenset(
+    [
+        "公司",
+        "企业",
+        "单位",
+        "记录",
+        "事情",
+        "情况",
+        "东西",
+        "时候",
+        "问题",
+        "办法",
+        "老板",
+        "部门",
+        "政府",
+        "网站",
+    ]
+)
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
 
 
@@ -82,11 +101,11 @@ class PolicyQA:
 
     def unknown_nouns(self, question: str) -> list[str]:
         """Nouns of the question that no passage uses and no domain synonym maps to corpus terms."""
-        synonyms = self.tokenizer.synonyms
+        synonyms, generic = self.tokenizer.synonyms, self.tokenizer.stopwords | GENERIC_NOUNS
         return [
             noun
             for noun in self.tokenizer.content_nouns(question)
-            if noun not in self.idf and not any(word in noun for word in synonyms)
+            if noun not in self.idf and noun not in generic and not any(word in noun for word in synonyms)
         ]
 
     def refuse(self, question: str, hits: list[Hit], reason: str) -> Answer:

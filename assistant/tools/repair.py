@@ -46,6 +46,18 @@ class PlanItem:
     steps: list[dict] = field(default_factory=list)
 
 
+def national_repair_periods(today: dt.date) -> str:
+    """The national publication periods in force today, from the rules data (not from the corpus)."""
+    rule = rule_in_force(today)
+    general, serious = rule.periods["general"], rule.periods["serious"]
+    text = (
+        f"补充（非上述政策文件内容，来自国家规则 {rule.source}，{rule.effective_from:%Y-%m-%d}起施行）："
+        f"行政处罚信息自处罚决定之日起计算公示期，一般失信行为最短公示{general[0]}个月、最长{general[1]}个月，"
+        f"严重失信行为最短公示{serious[0]}个月、最长{serious[1]}个月；最短公示期满后可申请信用修复。{rule.notes}"
+    )
+    return text + (CONFIRM if rule.confidence != "text" else "")
+
+
 def penalty_item(penalty: PenaltyRecord, today: dt.date, repaired: bool) -> PlanItem:
     rule: PublicationRule = rule_in_force(penalty.decision_date)
     mapping = repair_data()["severity_mapping"]
