@@ -87,6 +87,17 @@ def test_who_is_responsible_uses_parsed_units(assistant) -> None:  # type: ignor
     assert "牵头单位：市发展改革委、人行濮阳市中心支行、市委营商环境办" in answer.text
 
 
+def test_who_prefers_the_clause_whose_title_fits(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("翁源县的信用修复由哪个部门牵头？")
+    assert "25. 完善信用修复机制" in answer.text and "牵头单位：县发改局、县市场监管局" in answer.text
+
+
+def test_task_table_row_by_number(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("朝阳市任务清单里第26项是什么？")
+    assert "26.对守信主体依法依规实施行政审批" in answer.text and "市营商局" in answer.text
+    assert answer.citations[0].passage_id == "chaoyang-2020#T026"
+
+
 def test_comparison_answers_per_locality(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("濮阳和朝阳在信用承诺书公开的渠道上有什么不同？")
     assert "**濮阳**" in answer.text and "**朝阳**" in answer.text

@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.citations import CitationList
 from assistant.models import Answer
-from assistant.policy_qa.compose import ScoredSentence, pick_sentences, score_sentences
+from assistant.policy_qa.compose import ScoredSentence, lexical_overlap, pick_sentences, score_sentences
 from assistant.policy_qa.question import QuestionShape, shape_of
 from corpus import DocumentMeta
-from indexes import Hit, HybridRetriever, SearchFilter
+from indexes import Hit, HybridRetriever, SearchFilter, locality_matches
 from indexes.tokenizer import ChineseTokenizer
 
 # Everyday nouns users write that the documents phrase differently (企业/市场主体); never an unknown topic.
 GENERIC_NOUNS = frozenset(
-    [
-        "公司",
-        "企业",
-        "单位",
-        "记录",
-        "事情",
-        "情况",
-        "东西",
-        "时候",
-        "问题",
-        "办法",
-        "老板",
-        "部门",
-        "政府",
-        "网站",
-    ]
+    ["公司", "企业", "单位", "记录", "事情", "情况", "东西", "时候", "问题", "办法", "老板", "部门", "政府", "网站", "地方", "方面", "类型"]
 )
+INTERROGATIVES = ("哪", "什么", "怎么", "多少", "几")
+TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
 
 
@@ -60,6 +48,9 @@ class PolicyQA:
             return self.compare(question, shape)
         if locality is None and len(shape.localities) == 1:
             locality = shape.localities[0]
+        table_row = self.table_row_answer(question, locality)
+        if table_row is not None:
+            return table_row
         hits = self.search(question, locality)
         scored = score_sentences(question, hits, self.retriever.encoder, self.tokenizer, self.idf)
         refusal = self.refusal_reason(question, shape, hits, scored)
@@ -67,7 +58,7 @@ class PolicyQA:
             return self.refuse(question, hits, refusal)
         citations = CitationList(self.documents)
         if shape.who:
-            who = self.who_answer(scored, citations)
+            who = self.who_answer(question, scored, citations)
             if who:
                 return Answer(text=who, route="policy_qa", citations=citations.items)
         picked = pick_sentences(scored, shape)
@@ -105,7 +96,10 @@ class PolicyQA:
         return [
             noun
             for noun in self.tokenizer.content_nouns(question)
-            if noun not in self.idf and noun not in generic and not any(word in noun for word in synonyms)
+            if noun not in self.idf
+            and noun not in generic
+            and not noun.startswith(INTERROGATIVES)
+            and not any(word in noun for word in synonyms)
         ]
 
     def refuse(self, question: str, hits: list[Hit], reason: str) -> Answer:
@@ -116,24 +110,53 @@ class PolicyQA:
         text = REFUSAL.format(topic=topic) + f"（{reason}）"
         return Answer(text=text, route="policy_qa", refused=True, related=related.items)
 
-    def who_answer(self, scored: list[ScoredSentence], citations: CitationList) -> str | None:
-        """Lead and responsible units of the best-matching clause that names them."""
-        for sentence in scored[:6]:
-            passage = sentence.hit.passage
-            if passage.lead_units or passage.responsible_units:
-                doc = sentence.hit.document
-                parts = []
-                if passage.lead_units:
-                    parts.append("牵头单位：" + "、".join(passage.lead_units))
-                if passage.responsible_units:
-                    parts.append("责任单位：" + "、".join(passage.responsible_units))
-                number = citations.cite(passage, sentence.text)
-                return (
-                    f"根据{doc.locality.label}《{short_title(doc)}》（{doc.doc_number}）"
-                    f"“{passage.section_path[-1] if passage.section_path else passage.section_label}”一条："
-                    f"{'；'.join(parts)}[{number}]"
-                )
-        return None
+    def who_answer(self, question: str, scored: list[ScoredSentence], citations: CitationList) -> str | None:
+        """Lead and responsible units of the clause that names them and whose title fits the question best."""
+        tokens = self.tokenizer.expand_query(question)
+        with_units = [s for s in scored[:10] if s.hit.passage.lead_units or s.hit.passage.responsible_units]
+        if not with_units:
+            return None
+
+        def fit(sentence: ScoredSentence) -> float:
+            title = sentence.hit.passage.section_path[-1] if sentence.hit.passage.section_path else ""
+            return sentence.score + 0.5 * lexical_overlap(tokens, title, self.idf)
+
+        best = max(with_units, key=fit)
+        passage, doc = best.hit.passage, best.hit.document
+        parts = []
+        if passage.lead_units:
+            parts.append("牵头单位：" + "、".join(passage.lead_units))
+        if passage.responsible_units:
+            parts.append("责任单位：" + "、".join(passage.responsible_units))
+        number = citations.cite(passage, best.text)
+        title = passage.section_path[-1] if passage.section_path else passage.section_label
+        return (
+            f"根据{doc.locality.label}《{short_title(doc)}》（{doc.doc_number}）“{title}”一条："
+            f"{'；'.join(parts)}[{number}]"
+        )
+
+    def table_row_answer(self, question: str, locality: str | None) -> Answer | None:
+        """“任务清单第26项”: the numbered row of a task table, quoted whole."""
+        match = TABLE_ROW.search(question)
+        if not match or "清单" not in question:
+            return None
+        suffix = f"#T{int(match.group(1)):03d}"
+        rows = [
+            p for p in self.retriever.passages
+            if p.passage_id.endswith(suffix) and (not locality or locality_matches(locality, self.documents[p.doc_id]))
+        ]  # fmt: skip
+        if not rows:
+            return None
+        citations = CitationList(self.documents)
+        lines = []
+        for row in rows:
+            doc = self.documents[row.doc_id]
+            units = "、".join((*row.lead_units, *row.responsible_units))
+            number = citations.cite(row)
+            lines.append(
+                f"{doc.locality.label}《{short_title(doc)}》{row.section_label}：{row.text}（责任单位：{units}）[{number}]"
+            )
+        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
 
     def compare(self, question: str, shape: QuestionShape) -> Answer:
         """Answer per locality side by side."""
