@@ -11,6 +11,7 @@ run: setup
 
 test: setup
 	$(VENV)/ruff check .
+	$(VENV)/mypy assistant corpus indexes connectors evals ui
 	bash scripts/test.sh
 
 lint: setup

@@ -5,6 +5,7 @@ Rows are upserted by natural key, so importing the same file twice changes nothi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ def infer_record_type(filename: str, rows: list[tuple[int, dict[str, Any]]]) -> 
     raise ImportRejected("无法判断记录类型：请在文件名前缀或 record_type 列中注明 " + "、".join(ROW_SCHEMAS))
 
 
-def _translate(error: dict[str, Any]) -> str:
+def _translate(error: Mapping[str, Any]) -> str:
     kind, message = error["type"], error["msg"]
     if kind == "missing":
         return "缺少必填项"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -72,7 +73,7 @@ def detect_kind(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _translate(error: dict[str, Any]) -> str:
+def _translate(error: Mapping[str, Any]) -> str:
     field = ".".join(str(p) for p in error["loc"])
     if error["type"] == "missing":
         return f"{field} 缺失"

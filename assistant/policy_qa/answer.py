@@ -15,7 +15,25 @@ from indexes.tokenizer import ChineseTokenizer
 
 # Everyday nouns users write that the documents phrase differently (企业/市场主体); never an unknown topic.
 GENERIC_NOUNS = frozenset(
-    ["公司", "企业", "单位", "记录", "事情", "情况", "东西", "时候", "问题", "办法", "老板", "部门", "政府", "网站", "地方", "方面", "类型"]
+    [
+        "公司",
+        "企业",
+        "单位",
+        "记录",
+        "事情",
+        "情况",
+        "东西",
+        "时候",
+        "问题",
+        "办法",
+        "老板",
+        "部门",
+        "政府",
+        "网站",
+        "地方",
+        "方面",
+        "类型",
+    ]
 )
 INTERROGATIVES = ("哪", "什么", "怎么", "多少", "几")
 TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")

@@ -25,7 +25,9 @@ def documents_by_locality(locality: str | None, documents: dict[str, DocumentMet
     """Document ids, the ones of `locality` first (county, then city, then province match)."""
 
     def named(name: str | None) -> bool:
-        return bool(name) and bool(locality) and (name in locality or name.rstrip("省市县区") in locality)  # type: ignore[operator]
+        if not name or not locality:
+            return False
+        return name in locality or name.rstrip("省市县区") in locality
 
     def rank(doc: DocumentMeta) -> int:
         names = doc.locality
