@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assistant.settings import Settings
-from corpus import CorpusStore, DocumentMeta, Passage, bundled_corpus_dir, ingest
+from corpus import CorpusStore, DocumentMeta, Passage, bundled_corpus_dir, ingest, ingested_roots
 from indexes import ChineseTokenizer, Encoder, HybridRetriever, create_encoder, open_index
 
 
@@ -29,7 +29,8 @@ class PolicyCorpus:
 
 def ensure_corpus(settings: Settings, progress: bool = True) -> CorpusStore:
     store = CorpusStore(settings.corpus_dir)
-    sources = settings.corpus.paths or [bundled_corpus_dir()]
+    # Configured paths win; otherwise what `credit-assistant ingest` was last pointed at; else the bundled corpus.
+    sources = settings.corpus.paths or ingested_roots(store) or [bundled_corpus_dir()]
     ingest(list(sources), store, progress=progress)
     return store
 

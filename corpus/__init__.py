@@ -14,7 +14,7 @@ from corpus.models import (
 )
 from corpus.normalize import clean_span, fold
 from corpus.parse import parse_document
-from corpus.pipeline import IngestReport, bundled_corpus_dir, ingest
+from corpus.pipeline import IngestReport, bundled_corpus_dir, ingest, ingested_roots
 from corpus.sections import section_tree
 from corpus.store import CorpusStore
 
@@ -35,6 +35,7 @@ __all__ = [
     "clean_span",
     "fold",
     "ingest",
+    "ingested_roots",
     "load_document",
     "parse_document",
     "section_tree",

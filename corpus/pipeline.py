@@ -31,6 +31,12 @@ def bundled_corpus_dir() -> Path:
     return Path(str(resources.files("corpus").joinpath("data/documents")))
 
 
+def ingested_roots(store: CorpusStore) -> list[Path]:
+    """The folders/files the store was last ingested from, when they all still exist."""
+    roots = [Path(p) for p in store.read_manifest().get("roots", [])]
+    return roots if roots and all(p.exists() for p in roots) else []
+
+
 def discover(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -61,7 +67,11 @@ def ingest(paths: list[Path], store: CorpusStore, force: bool = False, progress:
     """Parse every supported file under `paths` into `store`; a no-op when nothing changed."""
     files = discover(paths)
     hashes = source_hashes([f for f in files if f.is_file()])
-    manifest = {"parser_version": PARSER_VERSION, "sources": hashes}
+    manifest = {
+        "parser_version": PARSER_VERSION,
+        "roots": [str(p.resolve()) for p in paths],
+        "sources": hashes,
+    }
     report = IngestReport()
     if not force and store.read_manifest() == manifest:
         report.unchanged = True

@@ -84,3 +84,18 @@ def test_ingest_skips_bad_files_and_is_a_no_op_when_unchanged(tmp_path: Path) ->
     changed = ingest([source], store, progress=False)
     assert not changed.unchanged and changed.passages > report.passages
     assert store.passages()[0].section_path[0] == "一、信用修复"
+
+
+def test_runtime_keeps_what_the_user_ingested(tmp_path: Path) -> None:
+    from assistant.runtime import ensure_corpus
+    from assistant.settings import Settings
+
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "own.txt").write_text(CLAUSE, "utf-8")
+    settings = Settings(data_dir=tmp_path / "data")
+    ingest([source], CorpusStore(settings.corpus_dir), progress=False)
+    store = ensure_corpus(settings, progress=False)
+    assert [d.doc_id for d in store.documents()] == ["own"]
+    fresh = ensure_corpus(Settings(data_dir=tmp_path / "other"), progress=False)
+    assert len(fresh.documents()) == 5  # nothing ingested yet: the bundled corpus
