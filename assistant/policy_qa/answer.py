@@ -192,8 +192,15 @@ class PolicyQA:
 
 
 def short_title(doc: DocumentMeta) -> str:
-    """The name of the issued document inside 关于印发《…》的通知, else the title."""
-    if "《" in doc.title and "》" in doc.title:
-        inner = doc.title[doc.title.index("《") + 1 : doc.title.rindex("》")]
-        return inner.split("《")[-1]
-    return doc.title
+    """The name of the issued document: unwraps 《…》, 印发/转发 … 的通知 (also nested ones)."""
+    title = doc.title
+    while True:
+        before = title
+        if "《" in title and "》" in title:
+            title = title[title.index("《") + 1 : title.rindex("》")]
+        for verb in ("印发", "转发"):
+            if verb in title:
+                title = title.split(verb, 1)[1]
+        title = title.removesuffix("的通知") if title != "的通知" else title
+        if title == before:
+            return title or doc.title
