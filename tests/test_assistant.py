@@ -98,6 +98,13 @@ def test_task_table_row_by_number(assistant) -> None:  # type: ignore[no-untyped
     assert answer.citations[0].passage_id == "chaoyang-2020#T026"
 
 
+def test_adjacent_place_names_are_one_locality() -> None:
+    from assistant.policy_qa.question import localities_in
+
+    assert localities_in("常州新北区和翁源县在信用承诺上有什么不同？") == ("新北区", "翁源")
+    assert localities_in("濮阳和朝阳有什么不同") == ("濮阳", "朝阳")
+
+
 def test_comparison_answers_per_locality(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("濮阳和朝阳在信用承诺书公开的渠道上有什么不同？")
     assert "**濮阳**" in answer.text and "**朝阳**" in answer.text

@@ -39,13 +39,22 @@ class QuestionShape:
 
 
 def localities_in(question: str) -> tuple[str, ...]:
-    """Place names of the gazetteer named in the question, in order, without overlaps."""
+    """Place names of the gazetteer named in the question, in order, without overlaps.
+
+    Adjacent names are one place (常州 + 新北区 → 新北区): the more specific, later one is kept.
+    """
     found: list[tuple[int, str]] = []
     for place in gazetteer():
         index = question.find(place.name)
         if index >= 0 and not any(index < i + len(n) and i < index + len(place.name) for i, n in found):
             found.append((index, place.name))
-    return tuple(name for _, name in sorted(found))
+    found.sort()
+    merged = [
+        (i, n)
+        for k, (i, n) in enumerate(found)
+        if not (k + 1 < len(found) and question[i + len(n) : found[k + 1][0]] in ("", "市", "省", "县"))
+    ]
+    return tuple(name for _, name in merged)
 
 
 def shape_of(question: str) -> QuestionShape:
