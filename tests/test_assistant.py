@@ -105,6 +105,13 @@ def test_adjacent_place_names_are_one_locality() -> None:
     assert localities_in("濮阳和朝阳有什么不同") == ("濮阳", "朝阳")
 
 
+def test_document_metadata_questions(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("舞阳县2018年的文件是哪个部门发的？")
+    assert not answer.refused
+    assert "舞阳县社会信用体系建设领导小组办公室" in answer.text and "舞信用办〔2018〕3号" in answer.text
+    assert answer.citations[0].doc_id == "wuyang-henan-2018"
+
+
 def test_comparison_answers_per_locality(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("濮阳和朝阳在信用承诺书公开的渠道上有什么不同？")
     assert "**濮阳**" in answer.text and "**朝阳**" in answer.text

@@ -36,6 +36,21 @@ GENERIC_NOUNS = frozenset(
     ]
 )
 INTERROGATIVES = ("哪", "什么", "怎么", "多少", "几")
+METADATA_WORDS = (
+    "哪个部门发",
+    "哪个单位发",
+    "谁发的",
+    "发文单位",
+    "发文机关",
+    "印发单位",
+    "文号",
+    "哪年发",
+    "什么时候发布",
+    "什么时候印发",
+    "发布时间",
+    "印发时间",
+    "成文日期",
+)
 TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
 
@@ -69,6 +84,10 @@ class PolicyQA:
         table_row = self.table_row_answer(question, locality)
         if table_row is not None:
             return table_row
+        if any(word in question for word in METADATA_WORDS):
+            about = self.metadata_answer(question, locality)
+            if about is not None:
+                return about
         hits = self.search(question, locality)
         scored = score_sentences(question, hits, self.retriever.encoder, self.tokenizer, self.idf)
         refusal = self.refusal_reason(question, shape, hits, scored)
@@ -95,7 +114,10 @@ class PolicyQA:
     ) -> str | None:
         if not hits or not scored:
             return "没有检索到相关条文"
-        texts = "".join(h.passage.text for h in hits)
+        texts = "".join(h.passage.text for h in hits) + "".join(
+            f"{h.document.title}{h.document.doc_number}{h.document.date or ''}{h.document.year or ''}"
+            for h in hits
+        )
         missing_years = [y for y in shape.years if y not in texts]
         if missing_years:
             return f"文件中没有关于{'、'.join(missing_years)}年的内容"
@@ -152,6 +174,28 @@ class PolicyQA:
             f"根据{doc.locality.label}《{short_title(doc)}》（{doc.doc_number}）“{title}”一条："
             f"{'；'.join(parts)}[{number}]"
         )
+
+    def metadata_answer(self, question: str, locality: str | None) -> Answer | None:
+        """Who issued a document, its 文号 and date — from the document's own header."""
+        documents = [d for d in self.documents.values() if locality and locality_matches(locality, d)]
+        if not documents:
+            hits = self.retriever.search(question, 1)
+            documents = [hits[0].document] if hits else []
+        citations = CitationList(self.documents)
+        lines = []
+        for doc in documents:
+            first = next((p for p in self.retriever.passages if p.doc_id == doc.doc_id), None)
+            if first is None:
+                continue
+            number = citations.cite(first, first.text.split("\n")[0])
+            numbers = "、".join(doc.doc_numbers) or "未载明文号"
+            when = doc.date or (f"{doc.year}年" if doc.year else "未载明日期")
+            lines.append(
+                f"《{short_title(doc)}》：文号 {numbers}，由{doc.issuer or '（未载明）'}印发，日期 {when}（{doc.locality.label}）[{number}]"
+            )
+        if not lines:
+            return None
+        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
 
     def table_row_answer(self, question: str, locality: str | None) -> Answer | None:
         """“任务清单第26项”: the numbered row of a task table, quoted whole."""
