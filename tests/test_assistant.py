@@ -125,6 +125,7 @@ def test_comparison_answers_per_locality(assistant) -> None:  # type: ignore[no-
         "濮阳市2025年信用体系建设的考核排名是多少？",  # a year no document covers
         "如何申请营业执照？",  # a topic the corpus never names
         "怎么申请专利",
+        "信用中国网站的客服电话是多少？",  # a number is in the top sentence, but not the number asked for
     ],
 )
 def test_refuses_when_documents_do_not_say(assistant, question: str) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ GENERIC_NOUNS = frozenset(
         "类型",
     ]
 )
-INTERROGATIVES = ("哪", "什么", "怎么", "多少", "几")
+INTERROGATIVES = ("哪", "什么", "怎么", "多", "几")  # 哪些地方, 多长时间, 几个部门 …
 METADATA_WORDS = (
     "哪个部门发",
     "哪个单位发",
@@ -126,7 +126,7 @@ class PolicyQA:
         if scored[0].score < self.support_threshold:
             return "相关条文与问题的匹配度过低"
         unknown = self.unknown_nouns(question)
-        if unknown and scored[0].score < self.unknown_topic_threshold:
+        if unknown and (shape.quantity or shape.money or scored[0].score < self.unknown_topic_threshold):
             return f"文件中没有出现“{'、'.join(unknown)}”"
         return None
 
