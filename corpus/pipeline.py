@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.loaders import SUPPORTED_SUFFIXES, LoaderError, load_document
-from corpus.models import ParsedDocument
+from corpus.models import ParsedDocument, Passage
 from corpus.parse import parse_document
 from corpus.store import PARSER_VERSION, CorpusStore
 
@@ -55,11 +55,9 @@ def source_hashes(files: list[Path]) -> dict[str, str]:
     return {str(p.resolve()): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
-def _summarise(report: IngestReport, parsed: list[ParsedDocument]) -> IngestReport:
-    report.documents = len(parsed)
-    report.passages = sum(len(d.passages) for d in parsed)
-    report.table_rows = sum(len(d.table_rows) for d in parsed)
-    report.units = len({u for d in parsed for p in d.passages for u in (*p.lead_units, *p.responsible_units)})
+def _count(report: IngestReport, documents: int, passages: list[Passage], table_rows: int) -> IngestReport:
+    report.documents, report.passages, report.table_rows = documents, len(passages), table_rows
+    report.units = len({u for p in passages for u in (*p.lead_units, *p.responsible_units)})
     return report
 
 
@@ -75,12 +73,7 @@ def ingest(paths: list[Path], store: CorpusStore, force: bool = False, progress:
     report = IngestReport()
     if not force and store.read_manifest() == manifest:
         report.unchanged = True
-        meta = store.documents()
-        passages = store.passages()
-        report.documents, report.passages = len(meta), len(passages)
-        report.table_rows = len(store.table_rows())
-        report.units = len({u for p in passages for u in (*p.lead_units, *p.responsible_units)})
-        return report
+        return _count(report, len(store.documents()), store.passages(), len(store.table_rows()))
     parsed: list[ParsedDocument] = []
     seen_ids: set[str] = set()
     for path in tqdm(files, desc="解析文档", unit="份", disable=not progress):
@@ -100,4 +93,5 @@ def ingest(paths: list[Path], store: CorpusStore, force: bool = False, progress:
         [(d.meta.doc_id, r) for d in parsed for r in d.table_rows],
         manifest,
     )
-    return _summarise(report, parsed)
+    passages = [p for d in parsed for p in d.passages]
+    return _count(report, len(parsed), passages, sum(len(d.table_rows) for d in parsed))
