@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assistant.settings import Settings
-from corpus import CorpusStore, DocumentMeta, Passage, bundled_corpus_dir, ingest, ingested_roots
+from corpus import (
+    CorpusStore,
+    DocumentMeta,
+    Passage,
+    SectionNode,
+    bundled_corpus_dir,
+    ingest,
+    ingested_roots,
+    parse_document,
+    section_tree,
+)
 from indexes import ChineseTokenizer, Encoder, HybridRetriever, create_encoder, open_index
 
 
@@ -25,6 +35,14 @@ class PolicyCorpus:
     @cached_property
     def passages_by_id(self) -> dict[str, Passage]:
         return {p.passage_id: p for p in self.passages}
+
+    @cached_property
+    def section_trees(self) -> dict[str, tuple[SectionNode, ...]]:
+        """Each document's section tree, parsed once from its raw text."""
+        return {
+            doc_id: section_tree(parse_document(doc_id, self.raw_text(doc_id)).clauses)
+            for doc_id in self.documents
+        }
 
 
 def ensure_corpus(settings: Settings, progress: bool = True) -> CorpusStore:

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import jieba
+from jieba import posseg
 
 from corpus.normalize import fold
 
@@ -48,6 +49,10 @@ class ChineseTokenizer:
                 tokenizer.add_word(fold(line.split()[0]), freq=20)
         return tokenizer
 
+    @cached_property
+    def _tagger(self) -> posseg.POSTokenizer:
+        return posseg.POSTokenizer(self._jieba)
+
     @property
     def dictionary_hash(self) -> str:
         digest = hashlib.sha256(self.dictionary_path.read_bytes() + self.stopwords_path.read_bytes())
@@ -72,11 +77,8 @@ class ChineseTokenizer:
 
     def content_nouns(self, text: str) -> list[str]:
         """Nouns (n*, vn) of two or more characters, by jieba's part-of-speech tagger on our dictionary."""
-        from jieba import posseg
-
-        tagger = posseg.POSTokenizer(self._jieba)
         return [
             w.word
-            for w in tagger.lcut(fold(text))
+            for w in self._tagger.lcut(fold(text))
             if len(w.word) >= 2 and (w.flag.startswith("n") or w.flag == "vn")
         ]

@@ -12,7 +12,6 @@ from assistant.api.schemas import DocumentDetail, DocumentSummary, SectionNodeMo
 from assistant.errors import DocumentNotFound
 from assistant.service import Assistant
 from corpus import DocumentMeta, SectionNode
-from corpus.parse import parse_document
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
@@ -50,14 +49,11 @@ def document(doc_id: str, assistant: AssistantDep) -> DocumentDetail:
     meta = assistant.corpus.documents.get(doc_id)
     if meta is None:
         raise DocumentNotFound(f"未找到文档：{doc_id[:60]}")
-    from corpus import section_tree
-
     raw = assistant.corpus.raw_text(doc_id)
-    parsed = parse_document(doc_id, raw)
     passages = [asdict(p) for p in assistant.corpus.passages if p.doc_id == doc_id]
     return DocumentDetail(
         **document_summary(meta, len(passages)).model_dump(),
-        sections=[node_model(n) for n in section_tree(parsed.clauses)],
+        sections=[node_model(n) for n in assistant.corpus.section_trees[doc_id]],
         passage_list=passages,
         raw_text=raw,
     )
