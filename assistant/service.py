@@ -144,14 +144,17 @@ class Assistant:
         resolved = self.resolve(decision, state)
         if isinstance(resolved, Answer):
             return resolved
-        profile = self.records.repository.profile(resolved.id)
         state.subject_id, state.subject_name = resolved.id, resolved.name
-        result = self.run_tool(decision.route, profile)
-        answer = self.tool_answer(result, decision.route)
+        return self.answer_about(decision.route, resolved)[0]
+
+    def answer_about(self, route: str, subject: SubjectInfo) -> tuple[Answer, SubjectProfile]:
+        """Run the route's tool on one subject's records; the answer names the subject."""
+        profile = self.records.repository.profile(subject.id)
+        answer = self.tool_answer(self.run_tool(route, profile), route)
         answer.subject = SubjectRef(
-            name=resolved.name, identifier=resolved.identifier, kind=resolved.kind, locality=resolved.locality
+            name=subject.name, identifier=subject.identifier, kind=subject.kind, locality=subject.locality
         )
-        return answer
+        return answer, profile
 
     def run_tool(self, route: str, profile: SubjectProfile) -> ToolResult:
         citations = CitationList(self.corpus.documents)

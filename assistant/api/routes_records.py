@@ -12,7 +12,7 @@ from assistant.api.schemas import ImportResponse, SubjectRecords, SubjectSummary
 from assistant.api.security import require_api_key
 from assistant.citations import CitationList
 from assistant.errors import InvalidQuestion, InvalidUSCC, RecordImportError, SubjectNotFound
-from assistant.models import Answer, SubjectRef
+from assistant.models import Answer
 from assistant.service import Assistant
 from assistant.tools.measures import CATEGORY_TITLES, applicable_measures
 from connectors import ImportRejected, SubjectInfo, USCCError, validate_uscc
@@ -49,27 +49,18 @@ def summary(subject: SubjectInfo, score: float | None = None) -> SubjectSummary:
     )
 
 
-def tool_answer(assistant: Assistant, route: str, subject: SubjectInfo) -> tuple[Answer, object]:
-    profile = assistant.records.repository.profile(subject.id)
-    answer = assistant.tool_answer(assistant.run_tool(route, profile), route)
-    answer.subject = SubjectRef(
-        name=subject.name, identifier=subject.identifier, kind=subject.kind, locality=subject.locality
-    )
-    return answer, profile
-
-
 @router.get("/subjects/{code}", response_model=SubjectRecords, summary="按统一社会信用代码查询主体信用记录")
 def subject_by_code(code: str, request: Request, assistant: AssistantDep, who: Caller) -> SubjectRecords:
     audit(request, who, "subject_status", code[:40])
     subject = find_by_code(assistant, code)
-    answer, profile = tool_answer(assistant, "subject_status", subject)
+    answer, profile = assistant.answer_about("subject_status", subject)
     return SubjectRecords(
         subject=summary(subject),
-        penalties=[asdict(p) for p in profile.penalties],  # type: ignore[attr-defined]
-        lists=[asdict(e) for e in profile.lists],  # type: ignore[attr-defined]
-        evaluations=[asdict(e) for e in profile.evaluations],  # type: ignore[attr-defined]
-        commitments=[asdict(c) for c in profile.commitments],  # type: ignore[attr-defined]
-        repairs=[asdict(r) for r in profile.repairs],  # type: ignore[attr-defined]
+        penalties=[asdict(p) for p in profile.penalties],
+        lists=[asdict(e) for e in profile.lists],
+        evaluations=[asdict(e) for e in profile.evaluations],
+        commitments=[asdict(c) for c in profile.commitments],
+        repairs=[asdict(r) for r in profile.repairs],
         answer=answer,
     )
 
@@ -92,7 +83,7 @@ def subjects_by_name(
 @router.get("/subjects/{code}/repair-plan", response_model=Answer, summary="主体的信用修复方案")
 def repair_plan(code: str, request: Request, assistant: AssistantDep, who: Caller) -> Answer:
     audit(request, who, "repair_plan", code[:40])
-    answer, _ = tool_answer(assistant, "repair_steps", find_by_code(assistant, code))
+    answer, _ = assistant.answer_about("repair_steps", find_by_code(assistant, code))
     return answer
 
 
@@ -107,7 +98,7 @@ def measures(
 ) -> Answer:
     if code:
         audit(request, who, "measures", code[:40])
-        answer, _ = tool_answer(assistant, "applicable_measures", find_by_code(assistant, code))
+        answer, _ = assistant.answer_about("applicable_measures", find_by_code(assistant, code))
         return answer
     if status not in CATEGORY_TITLES:
         raise InvalidQuestion(f"请指定类别 status，可选：{'、'.join(CATEGORY_TITLES)}；或提供 code。")
