@@ -89,14 +89,7 @@ class Assistant:
             return self.policy_answer(question, state)
         if decision.route == "applicable_measures" and decision.subject is None and not decision.uses_context:
             locality = next(iter(localities_in(question)), state.locality)
-            result = applicable_measures(
-                [decision.category or "严重失信"],
-                locality,
-                self.measures,
-                self.corpus.documents,
-                CitationList(self.corpus.documents),
-            )
-            return self.tool_answer(result, decision.route)
+            return self.category_measures(decision.category or "严重失信", locality)
         return self.subject_answer(decision, state)
 
     def policy_answer(self, question: str, state: ConversationState) -> Answer:
@@ -146,6 +139,12 @@ class Assistant:
             return resolved
         state.subject_id, state.subject_name = resolved.id, resolved.name
         return self.answer_about(decision.route, resolved)[0]
+
+    def category_measures(self, category: str, locality: str | None) -> Answer:
+        """Measures for a category of subjects, the locality's own documents first."""
+        documents = self.corpus.documents
+        result = applicable_measures([category], locality, self.measures, documents, CitationList(documents))
+        return self.tool_answer(result, "applicable_measures")
 
     def answer_about(self, route: str, subject: SubjectInfo) -> tuple[Answer, SubjectProfile]:
         """Run the route's tool on one subject's records; the answer names the subject."""

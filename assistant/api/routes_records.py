@@ -10,11 +10,10 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from assistant.api.app import get_assistant
 from assistant.api.schemas import ImportResponse, SubjectRecords, SubjectSummary
 from assistant.api.security import require_api_key
-from assistant.citations import CitationList
 from assistant.errors import InvalidQuestion, InvalidUSCC, RecordImportError, SubjectNotFound
 from assistant.models import Answer
 from assistant.service import Assistant
-from assistant.tools.measures import CATEGORY_TITLES, applicable_measures
+from assistant.tools.measures import CATEGORY_TITLES
 from connectors import ImportRejected, SubjectInfo, USCCError, validate_uscc
 
 router = APIRouter(prefix="/v1", tags=["records"])
@@ -102,11 +101,7 @@ def measures(
         return answer
     if status not in CATEGORY_TITLES:
         raise InvalidQuestion(f"请指定类别 status，可选：{'、'.join(CATEGORY_TITLES)}；或提供 code。")
-    citations = CitationList(assistant.corpus.documents)
-    result = applicable_measures(
-        [status], locality, assistant.measures, assistant.corpus.documents, citations
-    )
-    return assistant.tool_answer(result, "applicable_measures")
+    return assistant.category_measures(status, locality)
 
 
 @router.post(

@@ -33,17 +33,7 @@ def build_tools(assistant: Assistant) -> list[StructuredTool]:
     def measures(subject: str | None = None, category: str | None = None, locality: str | None = None) -> str:
         if subject:
             return run("applicable_measures", subject)
-        from assistant.citations import CitationList
-        from assistant.tools.measures import applicable_measures
-
-        result = applicable_measures(
-            [category or "严重失信"],
-            locality,
-            assistant.measures,
-            assistant.corpus.documents,
-            CitationList(assistant.corpus.documents),
-        )
-        return result.text
+        return assistant.category_measures(category or "严重失信", locality).text
 
     return [
         StructuredTool.from_function(
