@@ -96,9 +96,8 @@ def _raw_rows(raw: str, start: int, end: int, duplicates: list[int]) -> list[_Ro
         if any(r.number == row_number for r in rows):
             duplicates.append(row_number)
             continue
-        content_start = spans[2][0] + (
-            len(raw[spans[2][0] : spans[2][1]]) - len(raw[spans[2][0] : spans[2][1]].lstrip())
-        )
+        cell = raw[spans[2][0] : spans[2][1]]
+        content_start = spans[2][0] + len(cell) - len(cell.lstrip())
         rows.append(
             _Row(row_number, area, main, cells[2], cells[3], content_start, content_start + len(cells[2]))
         )
