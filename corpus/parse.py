@@ -19,7 +19,7 @@ from corpus.metadata import (
 from corpus.models import DocumentMeta, ParsedDocument
 from corpus.paragraphs import split_paragraphs
 from corpus.sections import assign_sections
-from corpus.tables import parse_task_table
+from corpus.tables import find_table_region, parse_task_table
 
 
 def parse_document(
@@ -44,15 +44,11 @@ def parse_document(
         source_path=source_path,
         sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
     )
-    table = parse_task_table(raw, [])
-    if table.region:
-        start, end = table.region
-        body = [p for p in paragraphs if p.end <= start or p.start >= end]
-    else:
-        body = paragraphs
+    region = find_table_region(raw)
+    body = [p for p in paragraphs if not region or p.end <= region[0] or p.start >= region[1]]
     clauses = assign_sections(body, raw)
     headings = [label for c in clauses for label in c.section_path]
-    table = parse_task_table(raw, list(dict.fromkeys(headings))) if table.region else table
+    table = parse_task_table(raw, list(dict.fromkeys(headings)), region)
     passages = clause_passages(doc_id, raw, clauses, max_chars, overlap)
     if table.rows and table.region:
         before = [c for c in clauses if c.paragraph.end <= table.region[0] and c.section_path]

@@ -104,9 +104,9 @@ def _raw_rows(raw: str, start: int, end: int, duplicates: list[int]) -> list[_Ro
     return rows
 
 
-def parse_task_table(raw: str, headings: list[str]) -> TableParse:
-    """Rows of the task table in `raw`, merged cells filled down and names completed."""
-    region = find_table_region(raw)
+def parse_task_table(raw: str, headings: list[str], region: tuple[int, int] | None = None) -> TableParse:
+    """Rows of the task table in `raw` (or in `region`), merged cells filled down and names completed."""
+    region = region or find_table_region(raw)
     if region is None:
         return TableParse()
     duplicates: list[int] = []
