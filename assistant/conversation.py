@@ -5,17 +5,15 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
 class ConversationState:
     conversation_id: str
     subject_id: int | None = None
-    subject_name: str | None = None
     locality: str | None = None
     pending_route: str | None = None  # the route of a question that is waiting for its subject
-    turns: list[tuple[str, str]] = field(default_factory=list)  # (question, route)
 
 
 class ConversationStore:

@@ -33,10 +33,6 @@ class PolicyCorpus:
         return self.store.text(doc_id)
 
     @cached_property
-    def passages_by_id(self) -> dict[str, Passage]:
-        return {p.passage_id: p for p in self.passages}
-
-    @cached_property
     def section_trees(self) -> dict[str, tuple[SectionNode, ...]]:
         """Each document's section tree, parsed once from its raw text."""
         return {

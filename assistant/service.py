@@ -68,7 +68,6 @@ class Assistant:
         answer.route_reasons = decision.reasons
         answer.conversation_id = state.conversation_id
         state.locality = next(iter(localities_in(question)), state.locality)
-        state.turns.append((question, answer.route))
         return answer
 
     @staticmethod
@@ -137,7 +136,7 @@ class Assistant:
         resolved = self.resolve(decision, state)
         if isinstance(resolved, Answer):
             return resolved
-        state.subject_id, state.subject_name = resolved.id, resolved.name
+        state.subject_id = resolved.id
         return self.answer_about(decision.route, resolved)[0]
 
     def category_measures(self, category: str, locality: str | None) -> Answer:
