@@ -11,9 +11,13 @@ from dataclasses import dataclass
 @dataclass(slots=True)
 class ConversationState:
     conversation_id: str
-    subject_id: int | None = None
+    subject_id: int | None = None  # the subject asked about, when it is on record
+    subject_mention: str | None = None  # that subject as the user wrote it (also when not on record)
+    own_mention: str | None = None  # the asker's own organisation, named as context (我是…的会计)
     locality: str | None = None
     pending_route: str | None = None  # the route of a question that is waiting for its subject
+    last_question: str | None = None  # the question last answered (for "那朝阳呢？")
+    last_route: str | None = None
 
 
 class ConversationStore:

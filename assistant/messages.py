@@ -9,3 +9,6 @@ CANDIDATES = "找到多个名称相近的主体，请确认您要查询的是哪
 INVALID_CODE_HINT = "请核对后重新输入（统一社会信用代码为18位，不含 I、O、S、V、Z）。"
 POLICY_HINT = "\n如需按贵单位的实际记录生成个性化修复方案，请提供统一社会信用代码或企业全称。"
 ROUTE_WHAT = {"subject_status": "信用状况", "repair_steps": "信用修复方案", "applicable_measures": "适用措施"}
+NOT_ON_RECORD = "未找到“{name}”的主体记录：信用信息库中没有这个名称的主体。"
+NEAR_CANDIDATES = "名称相近的主体有（如是其中一家，请回复统一社会信用代码）："
+CHECK_NAME = "请核对名称，或提供统一社会信用代码后再查。"

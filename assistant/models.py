@@ -56,6 +56,9 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     records: list[RecordRef] = Field(default_factory=list)
     subject: SubjectRef | None = None
+    subject_mention: str | None = Field(
+        None, description="The subject as written by the user (this turn or the earlier turn it was carried from)"
+    )
     candidates: list[Candidate] = Field(default_factory=list, description="Subjects to choose from")
     refused: bool = Field(False, description="True when the documents do not answer the question")
     clarification: bool = Field(False, description="True when the assistant asks back")

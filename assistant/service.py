@@ -11,17 +11,23 @@ from assistant.conversation import ConversationState, ConversationStore
 from assistant.errors import InvalidQuestion
 from assistant.models import Answer, Candidate, SubjectRef
 from assistant.policy_qa.answer import PolicyQA
-from assistant.policy_qa.compose import idf_table
+from assistant.policy_qa.answerability import AnswerabilityModel
+from assistant.policy_qa.evidence import idf_table
 from assistant.policy_qa.question import localities_in
-from assistant.router import QUANTITY_WORDS, REPAIR_WORDS, RouteDecision, Router, has_any
+from assistant.followups import elliptical_target, with_locality
+from assistant.route_model import SUBJECT_ROUTES, RouteModel
+from assistant.router import DialogContext, RouteDecision, Router, main_mention
+from assistant.subjects import detect_subjects, own_reference
 from assistant.runtime import PolicyCorpus
 from assistant.settings import Settings
 from assistant.tools.common import ToolResult
 from assistant.tools.measures import applicable_measures
 from assistant.tools.repair import national_repair_periods, repair_steps
 from assistant.tools.status import subject_status
-from connectors import RecordStore, SubjectInfo, SubjectProfile
+from connectors import NameMatch, RecordStore, SubjectInfo, SubjectProfile, looks_like_code
 from indexes import index_text
+
+REPAIR_HINT_PROBABILITY = 0.2  # a policy question this likely about repair also gets the national periods
 
 
 class Assistant:
@@ -31,14 +37,16 @@ class Assistant:
         self.settings = settings
         self.corpus = corpus
         self.records = records
-        self.router = Router(corpus.retriever.encoder)
+        encoder = corpus.retriever.encoder
+        model = RouteModel(encoder, cache_dir=settings.data_dir / "models")
+        self.router = Router(encoder, records.repository.existing_names, model)
         texts = [index_text(p, corpus.documents[p.doc_id]) for p in corpus.passages]
         self.policy = PolicyQA(
             corpus.retriever,
             corpus.documents,
             idf_table(corpus.retriever.tokenizer, texts),
+            AnswerabilityModel.load(),
             top_k=settings.retrieval.top_k,
-            support_threshold=settings.retrieval.refusal_threshold,
         )
         self.measures = load_measures(corpus.passages)
         self.anchors = anchor_passages(corpus.passages)
@@ -61,23 +69,54 @@ class Assistant:
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         question = self.validate(question)
         state = self.conversations.get(conversation_id)
-        decision = self.router.route(question, context_subject=state.subject_id is not None)
-        decision = self.continue_pending(question, decision, state)
-        answer = self.dispatch(question, decision, state)
-        state.pending_route = decision.route if answer.clarification else None
+        decision, asked = self.understand(question, state)
+        answer = self.dispatch(asked, decision, state)
         answer.route_reasons = decision.reasons
         answer.conversation_id = state.conversation_id
-        state.locality = next(iter(localities_in(question)), state.locality)
+        self.remember(asked, decision, answer, state)
         return answer
+
+    def understand(self, question: str, state: ConversationState) -> tuple[RouteDecision, str]:
+        """The route decision and the question to answer (a "那朝阳呢？" becomes the full question)."""
+        context = DialogContext(subject=state.subject_mention, own=state.own_mention)
+        target = elliptical_target(question) if state.last_question else None
+        if target is not None and state.last_question is not None:
+            places = localities_in(target)
+            mentions = detect_subjects(target, self.records.repository.existing_names)
+            if places and not mentions and state.last_route == "policy_qa":
+                asked = with_locality(state.last_question, places[0])
+                decision = self.router.route(asked, DialogContext())
+                decision.reasons.insert(0, f"追问：按上一问题改问“{places[0]}”——{asked}")
+                return decision, asked
+            if mentions and state.last_route in SUBJECT_ROUTES:
+                decision = RouteDecision(state.last_route, subject=main_mention(mentions))
+                decision.reasons.append(f"追问：对“{mentions[0].text}”问上一问题")
+                return decision, question
+        decision = self.router.route(question, context, self.query_vector(question))
+        return self.continue_pending(question, decision, state), question
+
+    def query_vector(self, question: str) -> object:
+        retriever = self.corpus.retriever
+        fn = getattr(retriever, "query_vector", None)
+        return fn(question) if fn else retriever.encoder.encode_queries([question])[0]
 
     @staticmethod
     def continue_pending(question: str, decision: RouteDecision, state: ConversationState) -> RouteDecision:
         """A reply that only names the subject (after we asked back) continues the question asked before."""
-        subject = decision.subject
-        if state.pending_route and subject is not None and len(question) - len(subject.text) <= 6:
-            decision.route = state.pending_route
+        mention = decision.subject or decision.context_mention
+        if state.pending_route and mention is not None and len(question) - len(mention.text) <= 6:
+            decision.route, decision.subject, decision.context_mention = state.pending_route, mention, None
             decision.reasons.append("补充主体，继续上一问题")
         return decision
+
+    def remember(self, question: str, decision: RouteDecision, answer: Answer, state: ConversationState) -> None:
+        state.pending_route = decision.route if answer.clarification and decision.route in SUBJECT_ROUTES else None
+        if decision.context_mention is not None:
+            state.own_mention = decision.context_mention.text
+        if decision.subject is not None:
+            state.subject_mention = decision.subject.text
+        state.last_question, state.last_route = question, decision.route
+        state.locality = next(iter(localities_in(question)), state.locality)
 
     def dispatch(self, question: str, decision: RouteDecision, state: ConversationState) -> Answer:
         if decision.route == "chitchat":
@@ -85,58 +124,66 @@ class Assistant:
         if decision.route == "out_of_scope":
             return Answer(text=messages.OUT_OF_SCOPE, route="out_of_scope", refused=True)
         if decision.route == "policy_qa":
-            return self.policy_answer(question, state)
+            return self.policy_answer(question, decision, state)
         if decision.route == "applicable_measures" and decision.subject is None and not decision.uses_context:
             locality = next(iter(localities_in(question)), state.locality)
             return self.category_measures(decision.category or "严重失信", locality)
-        return self.subject_answer(decision, state)
+        answer = self.subject_answer(decision, state)
+        answer.subject_mention = decision.subject.text if decision.subject else decision.uses_context
+        return answer
 
-    def policy_answer(self, question: str, state: ConversationState) -> Answer:
+    def policy_answer(self, question: str, decision: RouteDecision, state: ConversationState) -> Answer:
         answer = self.policy.answer(question)
         if self.chat_model is not None and not answer.refused:
             from assistant.policy_qa.llm import llm_answer
 
             answer = llm_answer(self.chat_model, question, answer) or answer
-        about_repair = has_any(question, REPAIR_WORDS) is not None
-        if answer.refused and about_repair and has_any(question, QUANTITY_WORDS):
+        about_repair = decision.probabilities.get("repair_steps", 0.0) >= REPAIR_HINT_PROBABILITY
+        if answer.refused and about_repair:
             answer.text += "\n\n" + national_repair_periods(self.today)
-        if about_repair and has_any(question, ("我们", "我司", "我公司", "本公司", "我单位")):
+        if about_repair and own_reference(question):
             answer.text += messages.POLICY_HINT
         return answer
 
     def resolve(self, decision: RouteDecision, state: ConversationState) -> SubjectInfo | Answer:
         """The subject, or an answer that asks back (bad code, unknown, ambiguous, missing)."""
         route = decision.route
-        if decision.subject is None:
-            if decision.uses_context and state.subject_id is not None:
-                subject = self.records.repository.by_id(state.subject_id)
-                if subject is not None:
-                    return subject
+        written = decision.subject.text if decision.subject else decision.uses_context
+        if written is None:
             return Answer(
                 text=messages.NEED_SUBJECT.format(what=messages.ROUTE_WHAT[route]),
                 route=route,
                 clarification=True,
             )  # type: ignore[arg-type]
-        resolution = self.records.repository.resolve(decision.subject.text)
-        if resolution.error:
-            hint = messages.INVALID_CODE_HINT if "代码" in resolution.error else ""
-            return Answer(text=resolution.error + "。" + hint, route=route, clarification=True)  # type: ignore[arg-type]
+        if decision.subject is None and written == state.subject_mention and state.subject_id is not None:
+            subject = self.records.repository.by_id(state.subject_id)
+            if subject is not None:
+                return subject
+        resolution = self.records.repository.resolve(written)
+        if resolution.error and looks_like_code(written):
+            return Answer(text=resolution.error + "。" + messages.INVALID_CODE_HINT, route=route, clarification=True)  # type: ignore[arg-type]
         if resolution.subject is None:
-            candidates = [
-                Candidate(name=m.subject.name, identifier=m.subject.identifier, score=m.score)
-                for m in resolution.candidates
-            ]
-            lines = [messages.CANDIDATES] + [
-                f"{i}. {c.name}（{c.identifier}）" for i, c in enumerate(candidates, 1)
-            ]
-            return Answer(text="\n".join(lines), route=route, clarification=True, candidates=candidates)  # type: ignore[arg-type]
+            return self.not_resolved(written, route, resolution.candidates)
         return resolution.subject
+
+    @staticmethod
+    def not_resolved(written: str, route: str, matches: list[NameMatch]) -> Answer:
+        """Name the subject as asked; say it is not on record (or ambiguous) and offer near candidates."""
+        candidates = [Candidate(name=m.subject.name, identifier=m.subject.identifier, score=m.score) for m in matches]
+        lines = [messages.NOT_ON_RECORD.format(name=written)]
+        if candidates:
+            lines.append(messages.NEAR_CANDIDATES)
+            lines += [f"{i}. {c.name}（{c.identifier}）" for i, c in enumerate(candidates, 1)]
+        else:
+            lines.append(messages.CHECK_NAME)
+        return Answer(text="\n".join(lines), route=route, clarification=True, candidates=candidates)  # type: ignore[arg-type]
 
     def subject_answer(self, decision: RouteDecision, state: ConversationState) -> Answer:
         resolved = self.resolve(decision, state)
         if isinstance(resolved, Answer):
             return resolved
         state.subject_id = resolved.id
+        state.subject_mention = decision.subject.text if decision.subject else decision.uses_context
         return self.answer_about(decision.route, resolved)[0]
 
     def category_measures(self, category: str, locality: str | None) -> Answer:

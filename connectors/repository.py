@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from connectors.models import Subject
+from connectors.name_index import NameIndex
 from connectors.records import (
     CommitmentRecord,
     EvaluationRecord,
@@ -27,6 +31,7 @@ _LEGAL_SUFFIX = re.compile(r"(有限责任公司|股份有限公司|有限公司
 PREFILTER_LIMIT = 5000
 FUZZY_ACCEPT = 92.0  # a single fuzzy match at or above this (and clearly ahead) is taken as the subject
 FUZZY_CANDIDATE = 60.0
+NAME_INDEX_CHECK_SECONDS = 30.0  # how often a worker checks whether another process added subjects
 
 
 def subject_info(row: Subject) -> SubjectInfo:
@@ -78,10 +83,41 @@ class RecordRepository:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
         self._names: list[tuple[int, str]] | None = None
+        self._name_index: tuple[NameIndex, int, float] | None = None  # index, max id seen, checked at
+        self._lock = threading.Lock()
 
     def invalidate(self) -> None:
         """Forget cached names (after an import)."""
         self._names = None
+        self._name_index = None
+
+    def _max_id(self) -> int:
+        with self.sessions() as session:
+            return int(session.scalar(select(func.max(Subject.id))) or 0)
+
+    def name_index(self) -> NameIndex:
+        """The name filter, rebuilt when subjects were added (checked at most every 30 s)."""
+        with self._lock:
+            cached, now = self._name_index, time.monotonic()
+            if cached is not None and now - cached[2] < NAME_INDEX_CHECK_SECONDS:
+                return cached[0]
+            max_id = self._max_id()
+            if cached is not None and cached[1] == max_id:
+                self._name_index = (cached[0], max_id, now)
+                return cached[0]
+            with self.sessions() as session:
+                names = session.scalars(select(Subject.name).execution_options(yield_per=50_000))
+                index = NameIndex.build(names)
+            self._name_index = (index, max_id, now)
+            return index
+
+    def existing_names(self, candidates: Sequence[str]) -> set[str]:
+        """Those candidates that are stored subject names, exactly (filter first, then SQL)."""
+        passing = [c for c, ok in zip(candidates, self.name_index().contains(candidates), strict=True) if ok]
+        if not passing:
+            return set()
+        with self.sessions() as session:
+            return set(session.scalars(select(Subject.name).where(Subject.name.in_(sorted(set(passing))))))
 
     def count_subjects(self) -> int:
         with self.sessions() as session:

@@ -12,4 +12,4 @@ def main() -> None:
     """信用政策问答助手：语料入库、索引、问答、主体记录、服务与评测。"""
 
 
-from assistant.cli import ask_cmds, corpus_cmds, eval_cmds, index_cmds, records_cmds, serve_cmds  # noqa: E402,F401  (registers commands)
+from assistant.cli import ask_cmds, corpus_cmds, eval_cmds, index_cmds, model_cmds, records_cmds, serve_cmds  # noqa: E402,F401  (registers commands)

@@ -1,108 +1,136 @@
-"""Extractive answers: pick the sentences of the top passages that answer the question."""
+"""Composition by shape: every line quotes a clause of a document and carries its citation number.
+
+- default: the whole clause that holds the best sentence (an enumeration head pulls in its items),
+  plus a clause from elsewhere when it scores almost as well;
+- who: the clause, its 牵头/责任单位 and the bodies its text names;
+- the caller composes comparisons (one line per locality) and multi-part questions (one per part).
+"""
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-import numpy as np
+from assistant.citations import CitationList
+from assistant.policy_qa.evidence import Evidence
+from assistant.policy_qa.frame import QuestionFrame
+from assistant.policy_qa.question import has_money, has_quantity
+from corpus import DocumentMeta, Passage
 
-from assistant.policy_qa.question import QuestionShape, has_money, has_quantity
-from corpus.chunking import split_sentences
-from indexes import Encoder, Hit
-from indexes.tokenizer import ChineseTokenizer
-
-_HEADING = re.compile(r"^\s*([（(]?[一二三四五六七八九十\d]+[)）.、．]\s*)")
-MIN_SENTENCE_CHARS = 8
-
-
-@dataclass(frozen=True, slots=True)
-class ScoredSentence:
-    text: str
-    hit: Hit
-    rank: int
-    score: float
-    dense: float
-    lexical: float
+SECOND_CLAUSE_MARGIN = 0.03  # a clause from another passage is added when it scores within this of the best
+ENUMERATION_ITEMS = 8  # most following clauses an enumeration head ("…以下特点：") pulls in
+_BODY = re.compile(
+    r"((?:[市县区省镇]|国家)?[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|办|厅|院|中心|法院|检察院|银行|管委会|分局|支行|政府))"
+)
+_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|月底|前完成|之前|以前")
 
 
-def sentences_of(hit: Hit) -> list[str]:
-    """The passage's sentences minus a leading numbered heading sentence (`8. 探索建立信用修复机制。`)."""
-    out = []
-    for sentence in split_sentences(hit.passage.text.replace("\n", "")):
-        text = sentence.strip()
-        body = _HEADING.sub("", text)
-        if len(body) < MIN_SENTENCE_CHARS or (text != body and len(body) <= 24):
-            continue
-        out.append(text)
-    return out or [hit.passage.text.replace("\n", "")]
+def short_title(doc: DocumentMeta) -> str:
+    """The name of the issued document: unwraps 《…》, 印发/转发 … 的通知 (also nested ones)."""
+    title = doc.title
+    while True:
+        before = title
+        if "《" in title and "》" in title:
+            title = title[title.index("《") + 1 : title.rindex("》")]
+        for verb in ("印发", "转发"):
+            if verb in title:
+                title = title.split(verb, 1)[1]
+        title = title.removesuffix("的通知") if title != "的通知" else title
+        if title == before:
+            return title or doc.title
 
 
-def lexical_overlap(question_tokens: list[str], sentence: str, idf: dict[str, float]) -> float:
-    """IDF-weighted share of the question's tokens that occur in the sentence."""
-    if not question_tokens:
-        return 0.0
-    weights = {t: idf.get(t, 1.0) for t in set(question_tokens)}
-    found = sum(w for t, w in weights.items() if t in sentence)
-    return found / sum(weights.values())
+def source_label(doc: DocumentMeta) -> str:
+    return f"{doc.locality.label}《{short_title(doc)}》（{doc.doc_number}）"
 
 
-def idf_table(tokenizer: ChineseTokenizer, texts: list[str]) -> dict[str, float]:
-    counts: dict[str, int] = {}
-    for text in texts:
-        for token in set(tokenizer.tokenize(text)):
-            counts[token] = counts.get(token, 0) + 1
-    n = len(texts)
-    return {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in counts.items()}
+def clause_text(passage: Passage) -> str:
+    return passage.text.replace("\n", "")
 
 
-def score_sentences(
-    question: str, hits: list[Hit], encoder: Encoder, tokenizer: ChineseTokenizer, idf: dict[str, float]
-) -> list[ScoredSentence]:
-    seen: set[str] = set()
-    pairs = []
-    for rank, hit in enumerate(hits):
-        for sentence in sentences_of(hit):
-            if sentence not in seen:
-                seen.add(sentence)
-                pairs.append((sentence, rank, hit))
-    if not pairs:
-        return []
-    query = encoder.encode_queries([question])[0]
-    dense = encoder.encode_passages([p[0] for p in pairs]) @ query
-    tokens = tokenizer.expand_query(question)
-    scored = []
-    for (sentence, rank, hit), similarity in zip(pairs, np.asarray(dense), strict=True):
-        lexical = lexical_overlap(tokens, sentence, idf)
-        score = float(similarity) + 0.35 * lexical + 0.02 / (1 + rank)
-        scored.append(ScoredSentence(sentence, hit, rank, score, float(similarity), lexical))
-    return sorted(scored, key=lambda s: -s.score)
-
-
-def answer_type_ok(shape: QuestionShape, sentence: str) -> bool:
-    if shape.money:
-        return has_money(sentence)
-    if shape.quantity:
-        return has_quantity(sentence)
+def aspect_present(frame: QuestionFrame, text: str) -> bool:
+    """Does the text hold what the question asks for (an amount, a number, a date)?"""
+    if frame.shape.money:
+        return has_money(text)
+    if frame.main_aspect == "quantity":
+        return has_quantity(text)
+    if frame.main_aspect == "when":
+        return bool(_DATE.search(text))
     return True
 
 
-def pick_sentences(
-    scored: list[ScoredSentence], shape: QuestionShape, window: int = 3
-) -> list[ScoredSentence]:
-    """The best sentence of the right answer type among the top `window`, plus a close runner-up."""
-    typed = [s for s in scored[:window] if answer_type_ok(shape, s.text)]
-    if not typed:
+def typed(evidence: Sequence[Evidence], frame: QuestionFrame, window: int = 3) -> list[Evidence]:
+    """The evidence of the right answer type among the best `window` sentences."""
+    return [e for e in evidence[:window] if aspect_present(frame, e.text)]
+
+
+def following_clauses(passage: Passage, passages: Sequence[Passage], index: dict[str, int]) -> list[Passage]:
+    """The items an enumeration head ("…以下特点：") introduces: the next clauses of the same document."""
+    if not clause_text(passage).rstrip().endswith(("：", ":")):
         return []
-    best = typed[0]
-    picked = [best]
-    for other in scored[1:window]:
-        same_passage = other.hit.passage.passage_id == best.hit.passage.passage_id
-        if same_passage and other.score >= best.score - 0.05 and other.text not in best.text:
-            picked.append(other)
+    start = index[passage.passage_id] + 1
+    items = []
+    for other in passages[start : start + ENUMERATION_ITEMS]:
+        if other.doc_id != passage.doc_id or clause_text(other).rstrip().endswith(("：", ":")):
             break
-    if len(picked) == 2 and picked[0].hit.passage.passage_id == picked[1].hit.passage.passage_id:
-        text = picked[0].hit.passage.text
-        picked.sort(key=lambda s: text.find(s.text[:10]))
-    return picked
+        items.append(other)
+    return items
+
+
+def quote_line(passage: Passage, doc: DocumentMeta, citations: CitationList, extra: Sequence[Passage] = ()) -> str:
+    numbers = [citations.cite(passage)] + [citations.cite(p) for p in extra]
+    text = "".join(clause_text(p) for p in (passage, *extra))
+    marks = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
+    return f"根据{source_label(doc)}{passage.section_label}：{text}{marks}"
+
+
+def bodies_named(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group(1) for m in _BODY.finditer(text)))
+
+
+def units_note(passage: Passage) -> str:
+    parts = []
+    if passage.lead_units:
+        parts.append("牵头单位：" + "、".join(passage.lead_units))
+    if passage.responsible_units:
+        parts.append("责任单位：" + "、".join(passage.responsible_units))
+    named = [b for b in bodies_named(clause_text(passage)) if b not in "".join(parts)]
+    if named:
+        parts.append("条文所列单位：" + "、".join(named))
+    return "；".join(parts)
+
+
+def compose_lines(
+    evidence: Sequence[Evidence],
+    frame: QuestionFrame,
+    citations: CitationList,
+    passages: Sequence[Passage],
+    index: dict[str, int],
+) -> list[str]:
+    """Quoted lines for one (sub-)question from its evidence (best first); [] when none fits the aspect."""
+    fitting = typed(evidence, frame)
+    if not fitting:
+        return []
+    best = fitting[0]
+    lines = [clause_line(best, frame, citations, passages, index)]
+    for other in fitting[1:]:
+        if other.hit.passage.passage_id == best.hit.passage.passage_id:
+            continue
+        if other.score >= best.score - SECOND_CLAUSE_MARGIN:
+            lines.append(clause_line(other, frame, citations, passages, index))
+        break
+    return lines
+
+
+def clause_line(
+    evidence: Evidence,
+    frame: QuestionFrame,
+    citations: CitationList,
+    passages: Sequence[Passage],
+    index: dict[str, int],
+) -> str:
+    passage, doc = evidence.hit.passage, evidence.hit.document
+    line = quote_line(passage, doc, citations, following_clauses(passage, passages, index))
+    if frame.main_aspect == "who" and (note := units_note(passage)):
+        line += f"\n（{note}）"
+    return line

@@ -1,0 +1,45 @@
+"""`credit-assistant models fit-answerability|router`: fit and report the learned components."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from assistant.cli import app
+from assistant.policy_qa.answerability import MODEL_FILE, AnswerabilityFeatures, fit_model
+from assistant.policy_qa.answer import PolicyQA
+
+console = Console()
+models_app = typer.Typer(help="学习组件：可答性模型与路由模型", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+def tune_rows(paths: list[Path], split: str) -> list[dict]:
+    rows = [json.loads(line) for path in paths for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r.get("split", split) == split]
+
+
+def answerability_rows(policy: PolicyQA, rows: list[dict]) -> list[tuple[AnswerabilityFeatures, bool]]:
+    return [(policy.features(r["question"]), r["type"] != "unanswerable") for r in rows]
+
+
+@models_app.command("fit-answerability")
+def fit_answerability(
+    sets: list[Path] = typer.Option(..., "--set", exists=True, dir_okay=False, help="问答题集（JSONL）"),
+    split: str = typer.Option("tune", help="只用这一半拟合（无 split 字段的题视为这一半）"),
+    out: Path = typer.Option(MODEL_FILE, help="模型文件"),
+) -> None:
+    """在题集的 tune 一半上拟合可答性模型，并报告 check 一半的精确率/召回率。"""
+    from assistant.bootstrap import build_assistant
+    from assistant.settings import get_settings
+
+    policy = build_assistant(get_settings()).policy
+    fitted_on = tune_rows(sets, split)
+    digest = hashlib.sha256("".join(sorted(r["id"] + r["question"] for r in fitted_on)).encode()).hexdigest()[:16]
+    model = fit_model(answerability_rows(policy, fitted_on), digest)
+    model.save(out)
+    console.print(f"已在 {len(fitted_on)} 题上拟合，阈值 {model.threshold:.3f}，训练准确率 {model.scores}")

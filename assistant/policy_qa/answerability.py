@@ -1,0 +1,138 @@
+"""Answerability: do the documents answer this question? A calibrated score over evidence features.
+
+Hard reasons (the question names a place or a year no document covers) refuse outright. Otherwise a
+logistic model over the evidence features — best sentence score, its dense similarity, how much of the
+question the evidence covers, whether the asked aspect (a number, a date) is present — gives the
+probability that the evidence answers the question. It is fitted on the `tune` half of the QA dev
+set (`credit-assistant eval fit-answerability`) and stored with its data hash and scores in
+`assistant/data/answerability.json`. An everyday word is never a reason to refuse by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.catalogue import DATA_DIR
+from assistant.policy_qa.compose import aspect_present
+from assistant.policy_qa.evidence import Evidence
+from assistant.policy_qa.frame import QuestionFrame
+from corpus.metadata import gazetteer
+
+MODEL_FILE = DATA_DIR / "answerability.json"
+FEATURES = ("best_score", "best_dense", "best_lexical", "aspect_present", "score_gap")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerabilityFeatures:
+    best_score: float
+    best_dense: float
+    best_lexical: float
+    aspect_present: float
+    score_gap: float  # best minus the fifth best: a clear winner versus a flat list
+
+    def vector(self) -> list[float]:
+        return [getattr(self, name) for name in FEATURES]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    answerable: bool
+    probability: float
+    reason: str | None  # Chinese, shown with a refusal
+
+
+def evidence_features(evidence: Sequence[Evidence], frame: QuestionFrame, window: int = 3) -> AnswerabilityFeatures:
+    if not evidence:
+        return AnswerabilityFeatures(0.0, 0.0, 0.0, 0.0, 0.0)
+    top = evidence[:window]
+    fifth = evidence[min(4, len(evidence) - 1)].score
+    return AnswerabilityFeatures(
+        best_score=evidence[0].score,
+        best_dense=max(e.dense for e in top),
+        best_lexical=max(e.lexical for e in top),
+        aspect_present=float(any(aspect_present(frame, e.text) for e in top)),
+        score_gap=evidence[0].score - fifth,
+    )
+
+
+def uncovered_places(frame: QuestionFrame, corpus_text: str) -> list[str]:
+    """Places the question names that no document is about or mentions (苏州工业园区, 北京朝阳区)."""
+    known = [place.name for place in gazetteer()]
+    uncovered = []
+    for place in frame.places:
+        core = place
+        for name in known:
+            core = core.replace(name, "")
+        if len(core) >= 2 and place not in corpus_text and core not in corpus_text:
+            uncovered.append(place)
+    return uncovered
+
+
+def missing_years(frame: QuestionFrame, texts: str) -> list[str]:
+    return [year for year in frame.years if year not in texts]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerabilityModel:
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+    data_hash: str = ""
+    scores: dict | None = None
+
+    def probability(self, features: AnswerabilityFeatures) -> float:
+        x = (np.array(features.vector()) - np.array(self.mean)) / np.array(self.scale)
+        z = float(np.dot(x, self.coef) + self.intercept)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def judge(self, features: AnswerabilityFeatures) -> Verdict:
+        p = self.probability(features)
+        if features.aspect_present == 0.0:
+            return Verdict(False, p, "相关条文中没有问题所问的具体数量、期限或日期")
+        if p < self.threshold:
+            return Verdict(False, p, f"检索到的条文与问题不对应（可答概率 {p:.2f}）")
+        return Verdict(True, p, None)
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> AnswerabilityModel:
+        """The fitted model; before any fit, a plain threshold on the best sentence score (1.0)."""
+        if not path.exists():
+            return UNFITTED
+        data = json.loads(path.read_text("utf-8"))
+        return cls(**{**data, **{k: tuple(data[k]) for k in ("mean", "scale", "coef")}})
+
+
+UNFITTED = AnswerabilityModel((0.0,) * 5, (1.0,) * 5, (10.0, 0.0, 0.0, 0.0, 0.0), -10.0)
+
+
+def fit_model(
+    rows: Sequence[tuple[AnswerabilityFeatures, bool]], data_hash: str = "", c: float = 1.0
+) -> AnswerabilityModel:
+    """Logistic regression on standardised features; the threshold maximises accuracy on the same rows."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([f.vector() for f, _ in rows])
+    y = np.array([answerable for _, answerable in rows], dtype=int)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
+    fitted = AnswerabilityModel(tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]))
+    probs = [fitted.probability(f) for f, _ in rows]
+    candidates = sorted({round(p, 3) for p in probs} | {0.5})
+    threshold = max(candidates, key=lambda t: (accuracy(probs, y, t), -abs(t - 0.5)))
+    scores = {"rows": len(rows), "accuracy": accuracy(probs, y, threshold)}
+    return AnswerabilityModel(fitted.mean, fitted.scale, fitted.coef, fitted.intercept, threshold, data_hash, scores)
+
+
+def accuracy(probs: Sequence[float], labels: np.ndarray, threshold: float) -> float:
+    return float(np.mean([(p >= threshold) == bool(y) for p, y in zip(probs, labels, strict=True)]))

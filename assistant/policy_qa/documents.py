@@ -1,0 +1,85 @@
+"""Questions about a document itself: issuer, 文号, date, recipients (主送), its basis (the upper-level
+documents it implements, with their 文号), its parts and attachments, and what a forwarding notice forwards.
+
+Answers come from the document's metadata and quote the clause of the document that says it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.citations import CitationList
+from assistant.policy_qa.compose import clause_text, quote_line, short_title
+from assistant.policy_qa.frame import QuestionFrame
+from corpus import DocumentMeta, Passage
+
+_CITED = re.compile(r"《([^《》]{4,80})》\s*[（(]([^（）()]{2,20}〔\d{4}〕\d+号)[）)]")
+
+
+def doc_passages(doc: DocumentMeta, passages: Sequence[Passage]) -> list[Passage]:
+    return [p for p in passages if p.doc_id == doc.doc_id]
+
+
+def header_line(doc: DocumentMeta, citations: CitationList, first: Passage) -> str:
+    numbers = "、".join(doc.doc_numbers) or "未载明文号"
+    when = doc.date or (f"{doc.year}年" if doc.year else "未载明日期")
+    number = citations.cite(first, clause_text(first)[:40])
+    return (
+        f"《{short_title(doc)}》（{doc.locality.label}）：文号 {numbers}；发文单位 {doc.issuer or '未载明'}；"
+        f"日期 {when}[{number}]"
+    )
+
+
+def basis_lines(doc: DocumentMeta, own: list[Passage], citations: CitationList) -> list[str]:
+    """The upper-level documents the document cites (文件依据), quoted from the clause naming them."""
+    lines = []
+    for passage in own:
+        cited = _CITED.findall(clause_text(passage))
+        if not cited and not any(n in clause_text(passage) for n in doc.cited_doc_numbers):
+            continue
+        listed = "；".join(f"《{title}》（{number}）" for title, number in cited)
+        if listed:
+            lines.append(f"文件依据：{listed}")
+        lines.append(quote_line(passage, doc, citations))
+        break
+    if not lines and doc.cited_doc_numbers:
+        lines.append("文件依据（文号）：" + "、".join(doc.cited_doc_numbers))
+    if "转发" in doc.title and len(doc.doc_numbers) > 1:
+        lines.append(f"本文件转发的是《{short_title(doc)}》（{'、'.join(doc.doc_numbers[1:])}）")
+    return lines
+
+
+def recipients_line(doc: DocumentMeta, own: list[Passage], citations: CitationList) -> list[str]:
+    """主送单位: the opening line addressed to the receiving bodies (ends with a colon)."""
+    for passage in own[:4]:
+        text = clause_text(passage).rstrip()
+        if text.endswith(("：", ":")) and len(text) < 200:
+            return [f"主送单位：{text.rstrip('：:')}[{citations.cite(passage)}]"]
+    return []
+
+
+def parts_lines(doc: DocumentMeta, own: list[Passage], citations: CitationList) -> list[str]:
+    lines = []
+    if doc.attachment_kinds:
+        lines.append("文件组成：正文" + "".join(f"、附件{i}（{k}）" for i, k in enumerate(doc.attachment_kinds, 1)))
+    for passage in own:
+        if "组成" in passage.text and ("正文" in passage.text or "附件" in passage.text):
+            lines.append(quote_line(passage, doc, citations))
+            break
+    return lines
+
+
+def document_lines(frame: QuestionFrame, doc: DocumentMeta, passages: Sequence[Passage], citations: CitationList) -> list[str]:
+    own = doc_passages(doc, passages)
+    if not own:
+        return []
+    lines = [header_line(doc, citations, own[0])]
+    aspects = set(frame.document_aspects)
+    if "basis" in aspects:
+        lines += basis_lines(doc, own, citations)
+    if "recipients" in aspects:
+        lines += recipients_line(doc, own, citations)
+    if "parts" in aspects:
+        lines += parts_lines(doc, own, citations)
+    return lines

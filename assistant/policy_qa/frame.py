@@ -1,0 +1,117 @@
+"""Question frame (pure): what a policy question asks, in which parts, about which places, years and documents.
+
+The frame is built from the question's own grammar — interrogatives, clause boundaries, place names of
+the gazetteer — not from the words of any particular question set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.policy_qa.question import QuestionShape, localities_in, shape_of
+
+# What is asked, by interrogative. Order matters: the first aspect found is the main one.
+ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("who", re.compile(r"谁|哪(个|些|几个|几家)?(部门|单位|机关|机构|方面)|牵头|负责|主管|认定的|来管")),
+    ("quantity", re.compile(r"多少|(?<!哪)几(个|次|项|天|年|月|条|类|种|级|档|号)|多久|多长|多大|比例|百分之|期限|时限")),
+    ("when", re.compile(r"什么时候|何时|哪年|哪一年|几月几[日号]|截止(到|日期|时间)|时间节点|什么时间")),
+    ("items", re.compile(r"哪些|哪几|什么内容|包括|有什么|列了|清单|几方面|特点|组成")),
+    ("how", re.compile(r"怎么|如何|怎样|咋|什么(方式|办法|途径|程序|流程)|步骤")),
+    ("whether", re.compile(r"能不能|能否|可不可以|可以吗|是否|会不会|有没有|吗[？?]?$")),
+)
+DOCUMENT_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("basis", re.compile(r"依据|贯彻|落实|根据|为了?执行|上级文件|哪份文件|哪个文件|转发")),
+    ("recipients", re.compile(r"主送|下发|发给|发到|印发给|哪些单位(收|执行)")),
+    ("parts", re.compile(r"组成|几部分|哪几部分|附件|结构")),
+    ("issuer", re.compile(r"谁发|哪个(部门|单位|机关)(印?发|出)|发文(单位|机关)|印发单位|制发")),
+    ("number", re.compile(r"文号|字号|几号文")),
+    ("date", re.compile(r"(什么时候|哪天|哪年|何时)(发|印发|出台|发布)|成文日期|发布时间|印发时间|落款")),
+)
+_DOCUMENT_WORDS = re.compile(r"(这份|那份|该|本)?(文件|方案|意见|通知|细化方案|实施方案|实施意见)")
+_PART_SPLIT = re.compile(r"[？?；;]")
+_SECOND_PART = re.compile(r"[，,](?=(还|另外|同时|此外|以及|再|又|并且|那|对|具体))")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+PLACE_SUFFIXES = ("省", "市", "县", "区", "镇", "乡", "园区", "新区", "开发区", "自治州", "保护区", "试验区", "街道")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFrame:
+    question: str
+    aspects: tuple[str, ...]  # who / quantity / when / items / how / whether, main first
+    parts: tuple[str, ...]  # sub-questions of a multi-part question (one when it is a single question)
+    localities: tuple[str, ...]  # corpus localities named, in order
+    places: tuple[str, ...]  # every place-like phrase named (also those outside the corpus)
+    years: tuple[str, ...]
+    document_aspects: tuple[str, ...]  # basis / recipients / parts / issuer / number / date
+    shape: QuestionShape
+
+    @property
+    def main_aspect(self) -> str:
+        return self.aspects[0] if self.aspects else "what"
+
+    @property
+    def is_comparison(self) -> bool:
+        return len(self.localities) >= 2
+
+    @property
+    def is_document_question(self) -> bool:
+        return bool(self.document_aspects)
+
+
+def aspects_of(text: str) -> tuple[str, ...]:
+    return tuple(name for name, pattern in ASPECT_PATTERNS if pattern.search(text))
+
+
+def document_aspects_of(text: str) -> tuple[str, ...]:
+    """What is asked about a document itself (only when the question speaks of a document)."""
+    found = tuple(name for name, pattern in DOCUMENT_ASPECTS if pattern.search(text))
+    if not found:
+        return ()
+    strong = {"recipients", "parts", "issuer", "number", "basis"}
+    return found if _DOCUMENT_WORDS.search(text) or strong & set(found) - {"basis"} else ()
+
+
+def split_parts(question: str) -> tuple[str, ...]:
+    """Sub-questions: split at question marks and semicolons, or before "，还/另外…" in one sentence."""
+    pieces = [p.strip(" ，,。") for p in _PART_SPLIT.split(question)]
+    pieces = [p for p in pieces if len(p) >= 4]
+    if len(pieces) == 1:
+        pieces = [p.strip(" ，,。") for p in _SECOND_PART.split(pieces[0]) if p and len(p.strip()) >= 6]
+        pieces = [p for p in pieces if not re.fullmatch(r"还|另外|同时|此外|以及|再|又|并且|那|对|具体", p)]
+    return tuple(pieces) or (question,)
+
+
+def places_in(tagged: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """Place names from part-of-speech tags: a place word (ns) and the place-suffixed words after it."""
+    places = []
+    for i, (word, flag) in enumerate(tagged):
+        if flag != "ns":
+            continue
+        name = word
+        for following, _ in tagged[i + 1 : i + 3]:
+            if not following.endswith(PLACE_SUFFIXES):
+                break
+            name += following
+        places.append(name)
+    return tuple(dict.fromkeys(places))
+
+
+def frame_question(question: str, tagged: Sequence[tuple[str, str]] = ()) -> QuestionFrame:
+    """`tagged`: the question's (word, part-of-speech) pairs, for place names outside the gazetteer."""
+    parts = split_parts(question)
+    localities = localities_in(question)
+    # A later part inherits the places of the first ("…在濮阳…？具体由谁负责？").
+    if len(parts) > 1 and localities:
+        parts = tuple(p if localities_in(p) else f"{localities[0]} {p}" for p in parts)
+    return QuestionFrame(
+        question=question,
+        aspects=aspects_of(question),
+        parts=parts,
+        localities=localities,
+        places=places_in(tagged),
+        years=tuple(_YEAR.findall(question)),
+        document_aspects=document_aspects_of(question),
+        shape=shape_of(question),
+    )
