@@ -11,9 +11,12 @@ import random
 import tempfile
 import time
 
+from pathlib import Path
+
 import numpy as np
 from sqlalchemy import create_engine, text
 
+from assistant.subjects import detect_subjects
 from connectors import RecordStore, SampleGenerator
 from connectors.loading import clear_records, load_subject_batches
 
@@ -56,8 +59,49 @@ def bench(url: str, subjects: int, lookups: int = 200) -> None:
         store.repository.by_name(name[:-3] + "公司")
         fuzzy.append(time.perf_counter() - t)
     print(f"[{store.engine.dialect.name}] fuzzy name lookup: {percentiles(fuzzy)}")
+    detection(store, names, sample, rng)
     clear_records(store.engine)
     import_throughput(store)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+QUESTION_FRAMES = (
+    "帮我查一下{}现在有没有失信记录",
+    "我是{}的会计，想问下信用承诺制怎么办理？",
+    "{}被罚过款，怎么做信用修复？",
+    "朋友说{}上了黑名单，是真的吗？",
+    "窗口来了{}的人，它能享受哪些激励措施？",
+)
+
+
+def detection(store: RecordStore, names: list[str], codes: list[str], rng: random.Random, questions: int = 300) -> None:
+    """Subject detection in a whole question (stored names, codes, unknown names) at this database size."""
+    dialect = store.engine.dialect.name
+    before = rss_mb()
+    started = time.perf_counter()
+    index = store.repository.name_index()
+    print(
+        f"[{dialect}] name filter: {len(index):,} names, built in {time.perf_counter() - started:.1f}s, "
+        f"{index.hashes.nbytes / 2**20:.1f} MB array, RSS +{rss_mb() - before:.0f} MB (now {rss_mb():.0f} MB)"
+    )
+    texts = []
+    for i in range(questions):
+        frame = QUESTION_FRAMES[i % len(QUESTION_FRAMES)]
+        kind = i % 3
+        mention = rng.choice(names) if kind == 0 else rng.choice(codes) if kind == 1 else "濮阳市不存在的测试有限公司"
+        texts.append(frame.format(mention))
+    timings, found = [], 0
+    for question in texts:
+        t = time.perf_counter()
+        found += bool(detect_subjects(question, store.repository.existing_names))
+        timings.append(time.perf_counter() - t)
+    print(f"[{dialect}] subject detection per question: {percentiles(timings)} ({found}/{len(texts)} with a mention)")
 
 
 def import_throughput(store: RecordStore, rows: int = 20_000) -> None:

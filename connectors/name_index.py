@@ -46,12 +46,14 @@ class NameIndex:
 def name_spans(text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Every span [start, end) of MIN..MAX_NAME_CHARS characters with no space, punctuation or blocked part."""
     spans = []
+    run_end = list(range(len(text) + 1))  # run_end[i]: end of the run of name characters starting at i
+    for i in range(len(text) - 1, -1, -1):
+        if _name_char(text[i]):
+            run_end[i] = run_end[i + 1]
     for start in range(len(text)):
         if not _name_char(text[start]):
             continue
-        for end in range(start + MIN_NAME_CHARS, min(len(text), start + MAX_NAME_CHARS) + 1):
-            if not _name_char(text[end - 1]):
-                break
+        for end in range(start + MIN_NAME_CHARS, min(run_end[start], start + MAX_NAME_CHARS) + 1):
             if any(start < b_end and b_start < end for b_start, b_end in blocked):
                 break
             spans.append((start, end))

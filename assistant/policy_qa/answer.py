@@ -17,7 +17,7 @@ from assistant.policy_qa.answerability import (
 )
 from assistant.policy_qa.compose import compose_lines, short_title
 from assistant.policy_qa.documents import document_lines
-from assistant.policy_qa.evidence import Evidence, EvidenceFinder
+from assistant.policy_qa.evidence import Evidence, EvidenceFinder, lexical_overlap
 from assistant.policy_qa.frame import QuestionFrame, frame_question
 from corpus import DocumentMeta, Passage
 from indexes import Hit, HybridRetriever, locality_matches
@@ -68,13 +68,17 @@ class PolicyQA:
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件中没有关于{'、'.join(years)}年的内容"))
         if not evidence:
             return Assessed(hits, evidence, Verdict(False, 0.0, "没有检索到相关条文"))
-        return Assessed(hits, evidence, self.model.judge(evidence_features(evidence, frame)))
+        return Assessed(hits, evidence, self.model.judge(self.features_of(question, evidence, frame)))
+
+    def features_of(self, question: str, evidence: list[Evidence], frame: QuestionFrame) -> AnswerabilityFeatures:
+        tokens = self.retriever.tokenizer.content_nouns(question)
+        return evidence_features(evidence, frame, tokens, self.idf)
 
     def features(self, question: str) -> AnswerabilityFeatures:
         """The answerability features of a whole question (what the model is fitted on)."""
         frame = self.frame(question)
         locality = frame.localities[0] if len(frame.localities) == 1 else None
-        return evidence_features(self.finder.gather(question, locality)[1], frame)
+        return self.features_of(question, self.finder.gather(question, locality)[1], frame)
 
     def answer(self, question: str, locality: str | None = None) -> Answer:
         frame = self.frame(question)
@@ -139,13 +143,27 @@ class PolicyQA:
 
     def document_answer(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer | None:
         """Metadata answers about the document(s) the question names (or the best-matching one)."""
-        docs = [d for d in self.documents.values() if locality and locality_matches(locality, d)]
-        if not docs:
-            hits = self.finder.search(question, k=1)
-            docs = [hits[0].document] if hits else []
+        doc = self.document_asked(question, frame)
+        if doc is None:
+            return None
         citations = CitationList(self.documents)
-        lines = [line for doc in docs for line in document_lines(frame, doc, self.passages, citations)]
+        lines = document_lines(frame, doc, self.passages, citations)
+        assessed = self.assess(question, frame, None)
+        if assessed.verdict.answerable:
+            lines += compose_lines(assessed.evidence, frame, citations, self.passages, self.index)[:1]
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items) if lines else None
+
+    def document_asked(self, question: str, frame: QuestionFrame) -> DocumentMeta | None:
+        """The document of the named locality whose title shares most with the question."""
+        named = [d for d in self.documents.values() if any(locality_matches(n, d) for n in frame.localities)]
+        candidates = named or list(self.documents.values())
+        tokens = self.retriever.tokenizer.tokenize(question)
+        overlap = {d.doc_id: lexical_overlap(tokens, d.title, self.idf) for d in candidates}
+        if not named:
+            hits = self.finder.search(question, k=3)
+            for hit in hits:
+                overlap[hit.document.doc_id] += 0.1
+        return max(candidates, key=lambda d: overlap[d.doc_id]) if candidates else None
 
     def refuse(self, question: str, hits: list[Hit], reason: str) -> Answer:
         related = CitationList(self.documents)

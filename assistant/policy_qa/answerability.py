@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from assistant.policy_qa.frame import QuestionFrame
 from corpus.metadata import gazetteer
 
 MODEL_FILE = DATA_DIR / "answerability.json"
-FEATURES = ("best_score", "best_dense", "best_lexical", "aspect_present", "score_gap")
+FEATURES = ("best_score", "best_dense", "best_lexical", "aspect_present", "score_gap", "uncovered", "unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,8 @@ class AnswerabilityFeatures:
     best_lexical: float
     aspect_present: float
     score_gap: float  # best minus the fifth best: a clear winner versus a flat list
+    uncovered: float  # IDF-weighted share of the question's words absent from the top passages
+    unknown: float  # IDF-weighted share of the question's words the corpus never uses
 
     def vector(self) -> list[float]:
         return [getattr(self, name) for name in FEATURES]
@@ -47,17 +49,30 @@ class Verdict:
     reason: str | None  # Chinese, shown with a refusal
 
 
-def evidence_features(evidence: Sequence[Evidence], frame: QuestionFrame, window: int = 3) -> AnswerabilityFeatures:
+def weighted_share(tokens: Sequence[str], present: Callable[[str], bool], idf: dict[str, float]) -> float:
+    weights = {t: idf.get(t, max(idf.values(), default=1.0)) for t in set(tokens)}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if present(t)) / total if total else 0.0
+
+
+def evidence_features(
+    evidence: Sequence[Evidence], frame: QuestionFrame, tokens: Sequence[str], idf: dict[str, float], window: int = 3
+) -> AnswerabilityFeatures:
+    """`tokens`: the question's content tokens; `idf`: the corpus vocabulary with its weights."""
+    unknown = weighted_share(tokens, lambda t: t not in idf, idf)
     if not evidence:
-        return AnswerabilityFeatures(0.0, 0.0, 0.0, 0.0, 0.0)
+        return AnswerabilityFeatures(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown)
     top = evidence[:window]
     fifth = evidence[min(4, len(evidence) - 1)].score
+    passages = "".join(dict.fromkeys(e.hit.passage.text for e in top))
     return AnswerabilityFeatures(
         best_score=evidence[0].score,
         best_dense=max(e.dense for e in top),
         best_lexical=max(e.lexical for e in top),
         aspect_present=float(any(aspect_present(frame, e.text) for e in top)),
         score_gap=evidence[0].score - fifth,
+        uncovered=weighted_share(tokens, lambda t: t not in passages, idf),
+        unknown=unknown,
     )
 
 
@@ -113,7 +128,7 @@ class AnswerabilityModel:
         return cls(**{**data, **{k: tuple(data[k]) for k in ("mean", "scale", "coef")}})
 
 
-UNFITTED = AnswerabilityModel((0.0,) * 5, (1.0,) * 5, (10.0, 0.0, 0.0, 0.0, 0.0), -10.0)
+UNFITTED = AnswerabilityModel((0.0,) * 7, (1.0,) * 7, (10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), -10.0)
 
 
 def fit_model(

@@ -18,6 +18,7 @@ from assistant.policy_qa.question import has_money, has_quantity
 from corpus import DocumentMeta, Passage
 
 SECOND_CLAUSE_MARGIN = 0.03  # a clause from another passage is added when it scores within this of the best
+WHO_MARGIN = 0.06  # a clause naming its units may stand in for a slightly better one that names none
 ENUMERATION_ITEMS = 8  # most following clauses an enumeration head ("…以下特点：") pulls in
 _BODY = re.compile(
     r"((?:[市县区省镇]|国家)?[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|办|厅|院|中心|法院|检察院|银行|管委会|分局|支行|政府))"
@@ -112,6 +113,8 @@ def compose_lines(
     if not fitting:
         return []
     best = fitting[0]
+    if frame.main_aspect == "who":
+        best = naming_units(evidence, best) or best
     lines = [clause_line(best, frame, citations, passages, index)]
     for other in fitting[1:]:
         if other.hit.passage.passage_id == best.hit.passage.passage_id:
@@ -120,6 +123,17 @@ def compose_lines(
             lines.append(clause_line(other, frame, citations, passages, index))
         break
     return lines
+
+
+def naming_units(evidence: Sequence[Evidence], best: Evidence, window: int = 10) -> Evidence | None:
+    """For a who question: the best clause that names its responsible bodies, if close to the best."""
+    for candidate in evidence[:window]:
+        if candidate.score < best.score - WHO_MARGIN:
+            return None
+        passage = candidate.hit.passage
+        if passage.lead_units or passage.responsible_units:
+            return candidate
+    return None
 
 
 def clause_line(

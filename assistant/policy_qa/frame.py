@@ -31,7 +31,7 @@ DOCUMENT_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _DOCUMENT_WORDS = re.compile(r"(这份|那份|该|本)?(文件|方案|意见|通知|细化方案|实施方案|实施意见)")
 _PART_SPLIT = re.compile(r"[？?；;]")
-_SECOND_PART = re.compile(r"[，,](?=(还|另外|同时|此外|以及|再|又|并且|那|对|具体))")
+_SECOND_PART = re.compile(r"[，,](?=(还|另外|同时|此外|以及|并且))")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 PLACE_SUFFIXES = ("省", "市", "县", "区", "镇", "乡", "园区", "新区", "开发区", "自治州", "保护区", "试验区", "街道")
 
@@ -79,7 +79,7 @@ def split_parts(question: str) -> tuple[str, ...]:
     pieces = [p for p in pieces if len(p) >= 4]
     if len(pieces) == 1:
         pieces = [p.strip(" ，,。") for p in _SECOND_PART.split(pieces[0]) if p and len(p.strip()) >= 6]
-        pieces = [p for p in pieces if not re.fullmatch(r"还|另外|同时|此外|以及|再|又|并且|那|对|具体", p)]
+        pieces = [p for p in pieces if not re.fullmatch(r"还|另外|同时|此外|以及|并且", p)]
     return tuple(pieces) or (question,)
 
 
@@ -94,7 +94,8 @@ def places_in(tagged: Sequence[tuple[str, str]]) -> tuple[str, ...]:
             if not following.endswith(PLACE_SUFFIXES):
                 break
             name += following
-        places.append(name)
+        if name.endswith(PLACE_SUFFIXES) and len(name) >= 3:
+            places.append(name)
     return tuple(dict.fromkeys(places))
 
 
