@@ -9,6 +9,7 @@ the subject named before, and an elliptical question keeps it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +36,12 @@ CATEGORY_WORDS = {
 GREETINGS = ("你好", "您好", "谢谢", "再见", "你是谁", "hello", "hi", "在吗", "早上好", "晚上好")
 # Words that put a question inside the domain even when the model calls it out of scope.
 DOMAIN_WORDS = ("信用", "失信", "守信", "处罚", "惩戒", "激励", "承诺", "名单", "监管", "修复", "代码", "政策")
+# Nouns every text uses; naming one of them does not put a question inside the corpus's topics.
+GENERIC_NOUNS = frozenset(
+    ("公司", "企业", "单位", "时间", "问题", "情况", "事情", "东西", "地方", "方面", "部门", "政府", "老板", "人员")
+)
+OUT_OF_SCOPE_MIN = 0.5  # below this the model's out-of-scope call is not trusted; policy QA decides
+DomainCheck = Callable[[str], bool]  # does the question use a topic word of the corpus?
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +88,11 @@ def main_mention(mentions: list[SubjectMention]) -> SubjectMention | None:
 def masked_question(question: str, mentions: list[SubjectMention], context: DialogContext) -> tuple[str, str | None]:
     """The question as the model sees it, and the earlier subject a reference in it stands for."""
     if mentions:
-        return mask_mentions(question, mentions, MASK_CHAR), None
+        masked = mask_mentions(question, mentions, MASK_CHAR)
+        # "…公司在我们辖区，对它…": a back reference to the subject just named is that subject too.
+        if word := back_reference(masked):
+            masked = masked.replace(word, MASK_CHAR, 1)
+        return masked, None
     if context.own and (word := own_reference(question)):
         return question.replace(word, MASK_CHAR, 1), context.own
     if context.subject and (word := back_reference(question)):
@@ -92,10 +103,17 @@ def masked_question(question: str, mentions: list[SubjectMention], context: Dial
 
 
 class Router:
-    def __init__(self, encoder: Encoder, lookup: NameLookup | None = None, model: RouteModel | None = None) -> None:
+    def __init__(
+        self,
+        encoder: Encoder,
+        lookup: NameLookup | None = None,
+        model: RouteModel | None = None,
+        in_domain: DomainCheck | None = None,
+    ) -> None:
         self.encoder = encoder
         self.lookup = lookup
         self.model = model or RouteModel(encoder)
+        self.in_domain = in_domain or (lambda question: False)
 
     def route(
         self, question: str, context: DialogContext | None = None, query_vector: np.ndarray | None = None
@@ -110,7 +128,18 @@ class Router:
         if vector is None:
             vector = self.encoder.encode_queries([for_encoder(masked)])[0]
         prediction = self.model.predict(masked, vector)
-        return decide(question, mentions, referred, prediction, context)
+        if prediction.route == "out_of_scope" and context.subject and not mentions and referred is None:
+            # A fragment that makes no sense alone ("要是上了，怎么才能出来？") is read with the subject
+            # of the conversation as its omitted subject.
+            elliptical = self.model.predict(MASK_CHAR + question)
+            if elliptical.route in SUBJECT_ROUTES:
+                prediction, referred = elliptical, context.subject
+        decision = decide(question, mentions, referred, prediction, context)
+        if decision.route == "out_of_scope":
+            if prediction.probabilities["out_of_scope"] < OUT_OF_SCOPE_MIN or self.in_domain(question):
+                decision.route = "policy_qa"
+                decision.reasons.append("用到政策文件的主题词或模型把握不大，交由政策问答判断")
+        return decision
 
 
 def decide(

@@ -16,7 +16,7 @@ from assistant.policy_qa.evidence import idf_table
 from assistant.policy_qa.question import localities_in
 from assistant.followups import elliptical_target, with_locality
 from assistant.route_model import SUBJECT_ROUTES, RouteModel
-from assistant.router import DialogContext, RouteDecision, Router, main_mention
+from assistant.router import GENERIC_NOUNS, DialogContext, RouteDecision, Router, main_mention
 from assistant.subjects import detect_subjects, own_reference
 from assistant.runtime import PolicyCorpus
 from assistant.settings import Settings
@@ -37,9 +37,6 @@ class Assistant:
         self.settings = settings
         self.corpus = corpus
         self.records = records
-        encoder = corpus.retriever.encoder
-        model = RouteModel(encoder, cache_dir=settings.data_dir / "models")
-        self.router = Router(encoder, records.repository.existing_names, model)
         texts = [index_text(p, corpus.documents[p.doc_id]) for p in corpus.passages]
         self.policy = PolicyQA(
             corpus.retriever,
@@ -48,10 +45,17 @@ class Assistant:
             AnswerabilityModel.load(),
             top_k=settings.retrieval.top_k,
         )
+        model = RouteModel(corpus.retriever.encoder, cache_dir=settings.data_dir / "models")
+        self.router = Router(corpus.retriever.encoder, records.repository.existing_names, model, self.in_domain)
         self.measures = load_measures(corpus.passages)
         self.anchors = anchor_passages(corpus.passages)
         self.conversations = ConversationStore()
         self.chat_model = chat_model
+
+    def in_domain(self, question: str) -> bool:
+        """Does the question use a topic noun of the corpus (not just 公司/企业/时间)?"""
+        nouns = self.corpus.retriever.tokenizer.content_nouns(question)
+        return any(n in self.policy.idf and n not in GENERIC_NOUNS for n in nouns)
 
     @property
     def today(self) -> dt.date:

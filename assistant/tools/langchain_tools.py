@@ -22,10 +22,12 @@ class MeasuresInput(BaseModel):
 
 def build_tools(assistant: Assistant) -> list[StructuredTool]:
     from assistant.router import RouteDecision
-    from assistant.subjects import find_subject
+    from assistant.subjects import SubjectMention
+    from connectors import looks_like_code
 
     def run(route: str, subject: str) -> str:
-        mention = find_subject(subject) or find_subject(subject + "有限公司")
+        written = subject.strip()
+        mention = SubjectMention(written, "code" if looks_like_code(written) else "name", 0, len(written))
         state = assistant.conversations.get(None)
         decision = RouteDecision(route, subject=mention)
         return assistant.subject_answer(decision, state).text
