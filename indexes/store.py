@@ -1,4 +1,8 @@
-"""Index folders: bm25/ + dense.faiss + manifest.json. A manifest mismatch raises IndexStale."""
+"""Index folders: bm25/ + dense.faiss + sentences + manifest.json. A manifest mismatch raises StaleIndexError.
+
+Vectors come through a content-addressed embedding cache beside the index folder, so a rebuild after
+adding or changing one document embeds only that document's new texts.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-from tqdm import tqdm
-
 from corpus.models import DocumentMeta, Passage
 from indexes.dense import DenseIndex
+from indexes.embedding_cache import cache_path, cached_embed, merged_entries, read_cache, write_cache
 from indexes.encoders import Encoder
 from indexes.hybrid import HybridRetriever, index_text
+from indexes.sentences import SentenceIndex, SentenceTable, load_sentences, save_sentences
 from indexes.sparse import SparseIndex
 from indexes.tokenizer import ChineseTokenizer
 
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"  # 2: sentences.json + sentence_vectors.npy
 
 
 class StaleIndexError(Exception):
@@ -33,7 +36,13 @@ def corpus_hash(passages: Sequence[Passage]) -> str:
     return digest.hexdigest()[:24]
 
 
-def expected_manifest(passages: Sequence[Passage], encoder: Encoder, tokenizer: ChineseTokenizer) -> dict:
+def expected_manifest(
+    passages: Sequence[Passage],
+    encoder: Encoder,
+    tokenizer: ChineseTokenizer,
+    sentences: SentenceTable | None = None,
+) -> dict:
+    sentences = sentences or SentenceTable.from_passages(passages)
     return {
         "format": INDEX_FORMAT,
         "corpus_hash": corpus_hash(passages),
@@ -42,15 +51,8 @@ def expected_manifest(passages: Sequence[Passage], encoder: Encoder, tokenizer: 
         "dim": encoder.dim,
         "dictionary_hash": tokenizer.dictionary_hash,
         "passages": len(passages),
+        "sentences": len(sentences.texts),
     }
-
-
-def embed(encoder: Encoder, texts: list[str], batch_size: int = 32, progress: bool = True) -> np.ndarray:
-    batches = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
-    vectors = [
-        encoder.encode_passages(b) for b in tqdm(batches, desc="向量化段落", unit="批", disable=not progress)
-    ]
-    return np.vstack(vectors) if vectors else np.zeros((0, encoder.dim), dtype="float32")
 
 
 def build_index(
@@ -62,23 +64,44 @@ def build_index(
     batch_size: int = 32,
     progress: bool = True,
 ) -> dict:
-    """Build both indexes and write them with their manifest; returns the manifest."""
+    """Build the indexes into a temporary folder, then switch it in; returns the manifest.
+
+    Passage texts and sentences are embedded together, each distinct text once, and only when the
+    embedding cache does not hold it yet; the cache is rewritten with what this build used.
+    """
     texts = [index_text(p, documents[p.doc_id]) for p in passages]
+    table = SentenceTable.from_passages(passages)
+    cache_file = cache_path(folder, encoder)
+    cache = read_cache(cache_file, encoder)
+    embedded = cached_embed(encoder, [*texts, *table.texts], cache, batch_size, progress)
+    write_cache(cache_file, merged_entries(embedded.entries, cache), encoder)
     sparse = SparseIndex.build([tokenizer.tokenize(t) for t in texts])
-    dense = DenseIndex.build(embed(encoder, texts, batch_size, progress))
+    dense = DenseIndex.build(embedded.vectors[: len(texts)])
+    sentences = SentenceIndex(table, embedded.vectors[len(texts) :])
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     sparse.save(tmp / "bm25")
     dense.save(tmp / "dense.faiss")
+    save_sentences(tmp, sentences)
     manifest = {
-        **expected_manifest(passages, encoder, tokenizer),
+        **expected_manifest(passages, encoder, tokenizer, table),
+        "embedded": embedded.encoded,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+    switch_in(tmp, folder)
     return manifest
+
+
+def switch_in(new: Path, folder: Path) -> None:
+    """Replace `folder` by `new` with two renames (the old one is moved aside, then deleted)."""
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    new.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def read_manifest(folder: Path) -> dict:
@@ -107,9 +130,17 @@ def load_index(
     **options: int,
 ) -> HybridRetriever:
     check_manifest(folder, passages, encoder, tokenizer)
-    sparse = SparseIndex.load(folder / "bm25", len(passages))
-    dense = DenseIndex.load(folder / "dense.faiss")
-    return HybridRetriever(passages, documents, sparse, dense, encoder, tokenizer, **options)
+    try:
+        sparse = SparseIndex.load(folder / "bm25", len(passages))
+        dense = DenseIndex.load(folder / "dense.faiss")
+        sentences = load_sentences(folder)
+    except (OSError, RuntimeError, ValueError, KeyError) as error:
+        raise StaleIndexError(f"index at {folder} is incomplete: {error}") from error
+    if dense.size != len(passages) or sentences.table.passages != len(passages):
+        raise StaleIndexError(f"index at {folder} does not match the passages")
+    return HybridRetriever(
+        passages, documents, sparse, dense, encoder, tokenizer, sentences=sentences, **options
+    )
 
 
 def open_index(

@@ -17,6 +17,38 @@ from corpus.normalize import fold
 jieba.setLogLevel(logging.WARNING)
 _TOKEN = re.compile(r"[\w\u3400-\u9fff%+.]+")
 
+# Identifiers kept whole as extra tokens (besides jieba's parts), matched on folded text. Bump the
+# version whenever the list changes: it is part of the dictionary hash, so indexes get rebuilt.
+IDENTIFIER_VERSION = "1"
+_OPEN, _CLOSE = "[\\[［(（【〔〖]", "[\\]］)）】〕〗]"
+IDENTIFIER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # 文号: 国发〔2016〕33号 (folded: 国发[2016]33号); the issuer is whatever CJK run precedes the year.
+    ("doc_number", re.compile(rf"([\u4e00-\u9fff]{{1,10}}){_OPEN}((?:19|20)\d{{2}}){_CLOSE}0*(\d{{1,5}})号")),
+    # 18-character 统一社会信用代码 (lower case after folding).
+    (
+        "credit_code",
+        re.compile(r"(?<![0-9a-z])[0-9a-hj-npqrtuwxy]{2}[0-9]{6}[0-9a-hj-npqrtuwxy]{10}(?![0-9a-z])"),
+    ),
+    # 第X条 / 第X项 / 第X款 numbering.
+    ("article", re.compile(r"第[一二三四五六七八九十百千零〇两\d]{1,6}[条项款]")),
+)
+
+
+def identifier_tokens(folded: str) -> list[str]:
+    """Whole identifiers in folded text, in text order. A 文号 is written canonically (`国发[2016]33号`)
+    and also with each shorter issuer suffix of two or more characters, since the CJK run before the
+    year may hold preceding words (`根据韶府办[2020]6号` also yields `韶府办[2020]6号`)."""
+    found: list[tuple[int, str]] = []
+    for kind, pattern in IDENTIFIER_PATTERNS:
+        for match in pattern.finditer(folded):
+            if kind != "doc_number":
+                found.append((match.start(), match.group(0)))
+                continue
+            issuer, year, number = match.groups()
+            for cut in range(max(len(issuer) - 1, 1)):
+                found.append((match.start() + cut, f"{issuer[cut:]}[{year}]{number}号"))
+    return [token for _, token in sorted(found, key=lambda pair: pair[0])]
+
 
 def _data_path(name: str) -> Path:
     return Path(str(resources.files("indexes").joinpath(f"data/{name}")))
@@ -57,6 +89,9 @@ class ChineseTokenizer:
     def dictionary_hash(self) -> str:
         digest = hashlib.sha256(self.dictionary_path.read_bytes() + self.stopwords_path.read_bytes())
         digest.update(self.synonyms_path.read_bytes())
+        digest.update(IDENTIFIER_VERSION.encode())
+        for kind, pattern in IDENTIFIER_PATTERNS:
+            digest.update(f"{kind}\x00{pattern.pattern}\x01".encode())
         return digest.hexdigest()[:16]
 
     def segment(self, text: str) -> list[str]:
@@ -64,9 +99,14 @@ class ChineseTokenizer:
         return [t for t in self._jieba.lcut(fold(text)) if _TOKEN.fullmatch(t)]
 
     def tokenize(self, text: str) -> list[str]:
-        """Search-mode tokens for recall: long words and their sub-words."""
-        tokens = self._jieba.lcut_for_search(fold(text))
-        return [t for t in tokens if _TOKEN.fullmatch(t) and t not in self.stopwords]
+        """Search-mode tokens for recall: long words and their sub-words, plus whole identifiers
+        (文号, 统一社会信用代码, 第X条) that jieba did not already yield as one token."""
+        folded = fold(text)
+        tokens = [
+            t for t in self._jieba.lcut_for_search(folded) if _TOKEN.fullmatch(t) and t not in self.stopwords
+        ]
+        seen = set(tokens)
+        return tokens + [t for t in identifier_tokens(folded) if t not in seen]
 
     def expand_query(self, text: str) -> list[str]:
         """Query tokens plus the corpus terms that domain synonyms map question words to."""

@@ -13,8 +13,17 @@ from assistant.bootstrap import build_assistant
 from assistant.cli import app
 from assistant.settings import get_settings
 from evals.datasets import DatasetError, load_set
-from evals.report import compare_runs, fmt, write_report
-from evals.runner import run_sets, summarise
+from evals.report import (
+    SPLIT_HEADERS,
+    compare_runs,
+    fmt,
+    split_retrieval_columns,
+    split_retrieval_rows,
+    split_rows,
+    type_rows,
+    write_report,
+)
+from evals.runner import result_rows, run_sets, summarise
 
 console = Console()
 eval_app = typer.Typer(help="评测：题集运行、报告与对比", no_args_is_help=True)
@@ -32,33 +41,46 @@ def validate_sets(sets: list[Path]) -> None:
             raise typer.Exit(2) from exc
 
 
-def print_metrics(metrics: dict) -> None:
-    table = Table(title="总体指标")
-    table.add_column("指标")
-    table.add_column("数值", justify="right")
-    for key, value in metrics["overall"].items():
-        table.add_row(key, fmt(value))
+def print_rows(title: str, first: str, columns: list[str], rows: list[tuple[str, list[str]]]) -> None:
+    if not rows:
+        return
+    table = Table(title=title)
+    table.add_column(first)
+    for column in columns:
+        table.add_column(column, justify="right")
+    for name, cells in rows:
+        table.add_row(name, *cells)
     console.print(table)
+
+
+def print_metrics(metrics: dict) -> None:
+    """Headline metrics and per-type strict pass, tune | check | all side by side; then retrieval."""
+    print_rows("分组指标（check 组估计未见题集上的表现）", "指标", SPLIT_HEADERS, split_rows(metrics))
+    print_rows("按题型严格通过率（括号内为题数）", "题型", SPLIT_HEADERS, type_rows(metrics))
     print_retrieval(metrics["retrieval"])
+    print_rows("检索分组", "方法", split_retrieval_columns(), split_retrieval_rows(metrics))
+    overall = metrics["overall"]
+    console.print(
+        f"问答时延 p50 {fmt(overall.get('latency_p50'))} 秒，p95 {fmt(overall.get('latency_p95'))} 秒"
+    )
 
 
 def print_retrieval(retrieval: dict) -> None:
     if not retrieval:
         return
     keys = list(next(iter(retrieval.values())).keys())
-    table = Table(title="检索（同一数据，各方法对比）")
-    table.add_column("方法")
-    for key in keys:
-        table.add_column(key, justify="right")
-    for method, values in retrieval.items():
-        table.add_row(method, *(fmt(values.get(k)) for k in keys))
-    console.print(table)
+    rows = [(method, [fmt(values.get(k)) for k in keys]) for method, values in retrieval.items()]
+    print_rows("检索（同一数据，各方法对比）", "方法", keys, rows)
 
 
 @eval_app.command("run")
 def run_command(
     sets: list[Path] = typer.Option(
-        ..., "--set", exists=True, dir_okay=False, help="题集（JSONL/CSV/XLSX），可多次指定"
+        ...,
+        "--set",
+        exists=True,
+        dir_okay=False,
+        help="题集（JSONL/CSV/XLSX：问答、路由或多轮对话），可多次指定",
     ),
     out: Path = typer.Option(Path("var/eval"), "--out", help="输出目录"),
 ) -> None:
@@ -67,8 +89,6 @@ def run_command(
     assistant = build_assistant(get_settings())
     run = run_sets(assistant, sets)
     metrics = summarise(run)
-    from evals.runner import result_rows
-
     write_report(out, metrics, result_rows(run))
     print_metrics(metrics)
     console.print(f"报告已写入 {out}/report.md 与 report.html")
@@ -81,7 +101,9 @@ def retrieval_command(
     """只比较检索：BM25、向量、混合与 LangChain+FAISS 基线。"""
     validate_sets(sets)
     assistant = build_assistant(get_settings())
-    print_retrieval(summarise(run_sets(assistant, sets))["retrieval"])
+    metrics = summarise(run_sets(assistant, sets))
+    print_retrieval(metrics["retrieval"])
+    print_rows("检索分组", "方法", split_retrieval_columns(), split_retrieval_rows(metrics))
 
 
 @eval_app.command("compare")

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from assistant.catalogue import DATA_DIR
 from assistant.cli import app
 from assistant.policy_qa.answerability import MODEL_FILE, AnswerabilityFeatures, fit_model
 from assistant.policy_qa.answer import PolicyQA
@@ -23,8 +24,18 @@ def tune_rows(paths: list[Path], split: str) -> list[dict]:
     return [r for r in rows if r.get("split", split) == split]
 
 
-def answerability_rows(policy: PolicyQA, rows: list[dict]) -> list[tuple[AnswerabilityFeatures, bool]]:
-    return [(policy.features(r["question"]), r["type"] != "unanswerable") for r in rows]
+TRAINING_FILE = DATA_DIR / "answerability_train.jsonl"
+
+
+def labelled_questions(paths: list[Path], split: str) -> list[tuple[str, bool]]:
+    """Our own labelled questions plus the chosen half of the given QA sets."""
+    own = [json.loads(line) for line in TRAINING_FILE.read_text("utf-8").splitlines() if line.strip()]
+    rows = [(r["question"], bool(r["answerable"])) for r in own]
+    return rows + [(r["question"], r["type"] != "unanswerable") for r in tune_rows(paths, split)]
+
+
+def answerability_rows(policy: PolicyQA, rows: list[tuple[str, bool]]) -> list[tuple[AnswerabilityFeatures, bool]]:
+    return [(policy.features(question), answerable) for question, answerable in rows]
 
 
 @models_app.command("fit-answerability")
@@ -38,8 +49,8 @@ def fit_answerability(
     from assistant.settings import get_settings
 
     policy = build_assistant(get_settings()).policy
-    fitted_on = tune_rows(sets, split)
-    digest = hashlib.sha256("".join(sorted(r["id"] + r["question"] for r in fitted_on)).encode()).hexdigest()[:16]
+    fitted_on = labelled_questions(sets, split)
+    digest = hashlib.sha256("".join(sorted(q for q, _ in fitted_on)).encode()).hexdigest()[:16]
     model = fit_model(answerability_rows(policy, fitted_on), digest)
     model.save(out)
     console.print(f"已在 {len(fitted_on)} 题上拟合，阈值 {model.threshold:.3f}，训练准确率 {model.scores}")

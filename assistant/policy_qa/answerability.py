@@ -25,7 +25,7 @@ from assistant.policy_qa.frame import QuestionFrame
 from corpus.metadata import gazetteer
 
 MODEL_FILE = DATA_DIR / "answerability.json"
-FEATURES = ("best_score", "best_dense", "best_lexical", "aspect_present", "score_gap", "uncovered", "unknown")
+FEATURES = ("best_score", "best_dense", "best_lexical", "aspect_present", "score_gap", "uncovered", "unknown", "typed_lexical")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class AnswerabilityFeatures:
     score_gap: float  # best minus the fifth best: a clear winner versus a flat list
     uncovered: float  # IDF-weighted share of the question's words absent from the top passages
     unknown: float  # IDF-weighted share of the question's words the corpus never uses
+    typed_lexical: float  # question coverage of the best sentence that holds the asked aspect (a number…)
 
     def vector(self) -> list[float]:
         return [getattr(self, name) for name in FEATURES]
@@ -61,7 +62,7 @@ def evidence_features(
     """`tokens`: the question's content tokens; `idf`: the corpus vocabulary with its weights."""
     unknown = weighted_share(tokens, lambda t: t not in idf, idf)
     if not evidence:
-        return AnswerabilityFeatures(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown)
+        return AnswerabilityFeatures(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, unknown, 0.0)
     top = evidence[:window]
     fifth = evidence[min(4, len(evidence) - 1)].score
     passages = "".join(dict.fromkeys(e.hit.passage.text for e in top))
@@ -73,6 +74,7 @@ def evidence_features(
         score_gap=evidence[0].score - fifth,
         uncovered=weighted_share(tokens, lambda t: t not in passages, idf),
         unknown=unknown,
+        typed_lexical=max((e.lexical for e in top if aspect_present(frame, e.text)), default=0.0),
     )
 
 
@@ -128,13 +130,20 @@ class AnswerabilityModel:
         return cls(**{**data, **{k: tuple(data[k]) for k in ("mean", "scale", "coef")}})
 
 
-UNFITTED = AnswerabilityModel((0.0,) * 7, (1.0,) * 7, (10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), -10.0)
+UNFITTED = AnswerabilityModel((0.0,) * 8, (1.0,) * 8, (10.0,) + (0.0,) * 7, -10.0)
+
+
+MAX_FALSE_REFUSALS = 0.05  # when in doubt, answer with the evidence and say how sure it is
 
 
 def fit_model(
-    rows: Sequence[tuple[AnswerabilityFeatures, bool]], data_hash: str = "", c: float = 1.0
+    rows: Sequence[tuple[AnswerabilityFeatures, bool]],
+    data_hash: str = "",
+    c: float = 1.0,
+    max_false_refusals: float = MAX_FALSE_REFUSALS,
 ) -> AnswerabilityModel:
-    """Logistic regression on standardised features; the threshold maximises accuracy on the same rows."""
+    """Logistic regression on standardised features. The threshold refuses at most `max_false_refusals`
+    of the answerable training questions: a wrong refusal costs the user more than a hedged answer."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([f.vector() for f, _ in rows])
@@ -143,9 +152,15 @@ def fit_model(
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
     fitted = AnswerabilityModel(tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]))
     probs = [fitted.probability(f) for f, _ in rows]
-    candidates = sorted({round(p, 3) for p in probs} | {0.5})
-    threshold = max(candidates, key=lambda t: (accuracy(probs, y, t), -abs(t - 0.5)))
-    scores = {"rows": len(rows), "accuracy": accuracy(probs, y, threshold)}
+    answerable = sorted(p for p, label in zip(probs, y, strict=True) if label)
+    threshold = float(np.quantile(answerable, max_false_refusals)) if answerable else 0.5
+    refused = [p < threshold for p in probs]
+    scores = {
+        "rows": len(rows),
+        "accuracy": accuracy(probs, y, threshold),
+        "refusal_recall": float(np.mean([r for r, label in zip(refused, y, strict=True) if not label] or [0])),
+        "false_refusals": float(np.mean([r for r, label in zip(refused, y, strict=True) if label] or [0])),
+    }
     return AnswerabilityModel(fitted.mean, fitted.scale, fitted.coef, fitted.intercept, threshold, data_hash, scores)
 
 

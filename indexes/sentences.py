@@ -1,0 +1,107 @@
+"""Sentences of every passage with their vectors, computed at index time.
+
+The table (pure) lists each passage's sentences in one flat tuple with per-passage offsets; the
+index pairs it with one row of the vector matrix per sentence. On disk: `sentences.json` (texts and
+offsets) and `sentence_vectors.npy` (float32, memory-mapped on load).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.chunking import split_sentences
+from corpus.models import Passage
+
+SENTENCES_FILE = "sentences.json"
+SENTENCE_VECTORS_FILE = "sentence_vectors.npy"
+
+
+def passage_sentences(text: str) -> list[str]:
+    """The sentences of a passage text: line breaks removed, stripped, empty ones dropped (short ones kept)."""
+    stripped = (s.strip() for s in split_sentences(text.replace("\n", "")))
+    return [s for s in stripped if s]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceTable:
+    """All sentences in passage order; passage i owns texts[offsets[i]:offsets[i + 1]]."""
+
+    texts: tuple[str, ...]
+    offsets: tuple[int, ...]  # len(passages) + 1 entries, starting at 0
+
+    @classmethod
+    def from_passages(cls, passages: Sequence[Passage]) -> SentenceTable:
+        texts: list[str] = []
+        offsets = [0]
+        for passage in passages:
+            texts.extend(passage_sentences(passage.text))
+            offsets.append(len(texts))
+        return cls(tuple(texts), tuple(offsets))
+
+    def __post_init__(self) -> None:
+        ok = bool(self.offsets) and self.offsets[0] == 0 and self.offsets[-1] == len(self.texts)
+        if not ok or any(a > b for a, b in zip(self.offsets, self.offsets[1:], strict=False)):
+            raise ValueError("sentence offsets do not partition the sentence list")
+
+    @property
+    def passages(self) -> int:
+        return len(self.offsets) - 1
+
+    def span(self, passage_index: int) -> tuple[int, int]:
+        if not 0 <= passage_index < self.passages:
+            raise IndexError(f"passage index out of range: {passage_index}")
+        return self.offsets[passage_index], self.offsets[passage_index + 1]
+
+    def of(self, passage_index: int) -> list[str]:
+        start, end = self.span(passage_index)
+        return list(self.texts[start:end])
+
+    def to_json(self) -> dict[str, list]:
+        return {"offsets": list(self.offsets), "texts": list(self.texts)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> SentenceTable:
+        return cls(tuple(str(t) for t in data["texts"]), tuple(int(o) for o in data["offsets"]))
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceIndex:
+    """The sentence table and its L2-normalised vectors, one row per sentence."""
+
+    table: SentenceTable
+    vectors: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.vectors.ndim != 2 or self.vectors.shape[0] != len(self.table.texts):
+            raise ValueError(
+                f"{len(self.table.texts)} sentences but a vector matrix of shape {self.vectors.shape}"
+            )
+
+    @property
+    def size(self) -> int:
+        return len(self.table.texts)
+
+    def of(self, passage_index: int) -> tuple[list[str], np.ndarray]:
+        start, end = self.table.span(passage_index)
+        return list(self.table.texts[start:end]), self.vectors[start:end]
+
+
+# File I/O.
+
+
+def save_sentences(folder: Path, index: SentenceIndex) -> None:
+    (folder / SENTENCES_FILE).write_text(json.dumps(index.table.to_json(), ensure_ascii=False), "utf-8")
+    np.save(folder / SENTENCE_VECTORS_FILE, np.ascontiguousarray(index.vectors, dtype="float32"))
+
+
+def load_sentences(folder: Path) -> SentenceIndex:
+    table = SentenceTable.from_json(json.loads((folder / SENTENCES_FILE).read_text("utf-8")))
+    path = folder / SENTENCE_VECTORS_FILE
+    # An empty matrix cannot be memory-mapped; it costs nothing to read.
+    vectors = np.load(path, mmap_mode="r") if table.texts else np.load(path)
+    return SentenceIndex(table, vectors)
