@@ -70,6 +70,10 @@ class HybridRetriever:
         """The query's normalised vector; the last 256 queries are cached (read-only arrays)."""
         return self._cached_query_vector(query)
 
+    def clear_query_cache(self) -> None:
+        """Forget cached query vectors (benchmarks time fresh questions)."""
+        self._cached_query_vector.cache_clear()
+
     def passage_index(self, passage_id: str) -> int:
         """Position of the passage in `self.passages` (KeyError when it is not indexed)."""
         return self._positions[passage_id]

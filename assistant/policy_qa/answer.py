@@ -128,7 +128,11 @@ class PolicyQA:
         citations = CitationList(self.documents)
         lines, answered, hits = [], 0, []
         for locality in frame.localities:
-            assessed = self.assess(question, frame, locality)
+            side = question
+            for other in frame.localities:
+                if other != locality:
+                    side = side.replace(other, "")
+            assessed = self.assess(side, frame, locality)
             on_side = [e for e in assessed.evidence if locality_matches(locality, e.hit.document)]
             hits += assessed.hits
             composed = compose_lines(on_side, frame, citations, self.passages, self.index)
