@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.route_model import MASK_CHAR, SUBJECT_ROUTES, RouteModel, RoutePrediction, for_encoder
 from assistant.subjects import (
+    GenericCheck,
     NameLookup,
     SubjectMention,
     back_reference,
@@ -26,7 +27,7 @@ from assistant.subjects import (
 from indexes import Encoder
 
 CATEGORY_WORDS = {
-    "严重失信": ("严重失信", "失信联合惩戒对象", "黑名单", "失信主体名单", "联合惩戒", "失信企业", "失信主体"),
+    "严重失信": ("严重失信", "失信联合惩戒对象", "黑名单", "失信主体名单", "联合惩戒", "失信企业", "失信主体", "失信"),
     "守信激励": ("守信", "红名单", "激励对象", "诚信典型", "无不良信用记录", "守合同重信用"),
     "重点关注": ("重点关注",),
     "失信被执行人": ("失信被执行人", "老赖"),
@@ -68,10 +69,9 @@ def has_any(text: str, words: tuple[str, ...]) -> str | None:
 
 
 def find_category(question: str) -> str | None:
-    for category, words in CATEGORY_WORDS.items():
-        if has_any(question, words):
-            return category
-    return None
+    """The subject category the question names; the most specific (longest) matching word wins."""
+    found = [(len(w), category) for category, words in CATEGORY_WORDS.items() for w in words if w in question]
+    return max(found)[1] if found else None
 
 
 def is_greeting(question: str) -> bool:
@@ -109,9 +109,11 @@ class Router:
         lookup: NameLookup | None = None,
         model: RouteModel | None = None,
         in_domain: DomainCheck | None = None,
+        generic: GenericCheck | None = None,
     ) -> None:
         self.encoder = encoder
         self.lookup = lookup
+        self.generic = generic
         self.model = model or RouteModel(encoder)
         self.in_domain = in_domain or (lambda question: False)
 
@@ -122,7 +124,7 @@ class Router:
         context = context or DialogContext()
         if is_greeting(question):
             return RouteDecision("chitchat", reasons=["问候/寒暄"])
-        mentions = detect_subjects(question, self.lookup)
+        mentions = detect_subjects(question, self.lookup, self.generic)
         masked, referred = masked_question(question, mentions, context)
         vector = query_vector if masked == question else None
         if vector is None:
@@ -175,8 +177,6 @@ def decide(
     elif context.subject is not None:
         decision.uses_context = context.subject
         reasons.append(f"省略主语，沿用上文主体“{context.subject}”")
-    elif route == "applicable_measures":
-        decision.category = find_category(question)
     else:
         decision.route = "policy_qa"
         reasons.append("未指明主体，按政策问答处理")

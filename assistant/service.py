@@ -46,7 +46,9 @@ class Assistant:
             top_k=settings.retrieval.top_k,
         )
         model = RouteModel(corpus.retriever.encoder, cache_dir=settings.data_dir / "models")
-        self.router = Router(corpus.retriever.encoder, records.repository.existing_names, model, self.in_domain)
+        self.router = Router(
+            corpus.retriever.encoder, records.repository.existing_names, model, self.in_domain, self.policy.is_generic
+        )
         self.measures = load_measures(corpus.passages)
         self.anchors = anchor_passages(corpus.passages)
         self.conversations = ConversationStore()
@@ -130,6 +132,8 @@ class Assistant:
         if decision.route == "policy_qa":
             return self.policy_answer(question, decision, state)
         if decision.route == "applicable_measures" and decision.subject is None and not decision.uses_context:
+            if self.policy.names_uncovered_place(question):
+                return self.policy.answer(question)  # measures of a place no document covers: say so
             locality = next(iter(localities_in(question)), state.locality)
             return self.category_measures(decision.category or "严重失信", locality)
         answer = self.subject_answer(decision, state)

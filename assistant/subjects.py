@@ -137,14 +137,27 @@ def trim_name(raw: str) -> str:
     return raw.strip("（）() ")
 
 
-def find_name_phrases(question: str, blocked: Sequence[tuple[int, int]] = ()) -> list[SubjectMention]:
-    """Enterprise-like phrases (…有限公司, …合作社, …厂) that are not stored names."""
+GenericCheck = Callable[[str], bool]  # is this phrase a generic term (征信公司, 小额贷款公司), not a name?
+
+
+def specific(name: str) -> bool:
+    """A name says which enterprise: a place in it, or at least three characters before its legal suffix."""
+    core = re.sub(rf"(?:{_NAME_SUFFIX})$", "", name)
+    return len(core) >= 3 or any(place.name in name for place in gazetteer())
+
+
+def find_name_phrases(
+    question: str, blocked: Sequence[tuple[int, int]] = (), generic: GenericCheck | None = None
+) -> list[SubjectMention]:
+    """Enterprise-like phrases (…有限公司, …合作社, …厂) that are not stored names nor generic terms."""
     mentions = []
     for match in _NAME.finditer(question):
         name = trim_name(match.group(1))
         end = match.end(1)
         start = end - len(name)
-        if len(name) < 4 or name in _GENERIC_NAMES or name.startswith(OWN_REFERENCES):
+        if len(name) < 4 or name in _GENERIC_NAMES or name.startswith(OWN_REFERENCES) or not specific(name):
+            continue
+        if generic is not None and generic(name):
             continue
         if any(start < b_end and b_start < end for b_start, b_end in blocked):
             continue
@@ -152,19 +165,23 @@ def find_name_phrases(question: str, blocked: Sequence[tuple[int, int]] = ()) ->
     return mentions
 
 
-def detect_subjects(question: str, lookup: NameLookup | None = None) -> list[SubjectMention]:
+def detect_subjects(
+    question: str, lookup: NameLookup | None = None, generic: GenericCheck | None = None
+) -> list[SubjectMention]:
     """Every subject mention of the question, in reading order."""
     codes = find_codes(question)
     blocked = [(m.start, m.end) for m in codes]
     stored = find_stored_names(question, lookup, blocked) if lookup is not None else []
     blocked += [(m.start, m.end) for m in stored]
-    phrases = find_name_phrases(question, blocked)
+    phrases = find_name_phrases(question, blocked, generic)
     return sorted([*codes, *stored, *phrases], key=lambda m: m.start)
 
 
-def find_subject(question: str, lookup: NameLookup | None = None) -> SubjectMention | None:
+def find_subject(
+    question: str, lookup: NameLookup | None = None, generic: GenericCheck | None = None
+) -> SubjectMention | None:
     """The main mention: a code first (it is unambiguous), else the first stored name, else a phrase."""
-    mentions = detect_subjects(question, lookup)
+    mentions = detect_subjects(question, lookup, generic)
     ranked = sorted(mentions, key=lambda m: (m.kind != "code", not m.stored, m.start))
     return ranked[0] if ranked else None
 

@@ -8,8 +8,7 @@ import pytest
 
 from assistant.catalogue import anchor_passages, load_measures, rule_in_force
 from assistant.errors import InvalidQuestion
-from assistant.router import rule_route
-from assistant.subjects import find_code, find_name, find_subject
+from assistant.subjects import find_codes, find_subject
 from assistant.tools.repair import add_months, penalty_item
 from connectors import PenaltyRecord
 
@@ -25,21 +24,21 @@ def test_every_catalogue_quote_is_in_its_passage(policy_corpus) -> None:  # type
 
 
 def test_subject_extraction() -> None:
-    assert find_code("帮我查一下91410900MA45XK3R2Q这个企业") == "91410900MA45XK3R2Q"
-    assert find_code("９１３５０１００Ｍ０００１００Ｙ４３的情况") is not None
-    assert find_name("我们公司（翁源县青云茶业有限公司）想把记录撤下来") == "翁源县青云茶业有限公司"
-    assert find_name("我司叫舞阳县盛源食品厂，问一下") == "舞阳县盛源食品厂"
+    assert [m.text for m in find_codes("帮我查一下91410900MA45XK3R2Q这个企业")] == ["91410900MA45XK3R2Q"]
+    assert find_codes("９１３５０１００Ｍ０００１００Ｙ４３的情况")
+    mention = find_subject("我们公司（翁源县青云茶业有限公司）想把记录撤下来")
+    assert mention is not None and mention.text == "翁源县青云茶业有限公司"
+    mention = find_subject("我司叫舞阳县盛源食品厂，问一下")
+    assert mention is not None and mention.text == "舞阳县盛源食品厂"
     assert find_subject("信用修复有哪些方式？") is None
 
 
-def test_router_rules_explain_themselves() -> None:
-    decision = rule_route("被列入严重失信主体名单的企业会受到哪些限制？", None)
-    assert (
-        decision is not None and decision.route == "applicable_measures" and decision.category == "严重失信"
-    )
-    assert "限制" in decision.reasons[0]
-    assert rule_route("河南省要求各地多久报送一次工作情况？", None).route == "policy_qa"  # type: ignore[union-attr]
-    assert rule_route("你好", None).route == "chitchat"  # type: ignore[union-attr]
+def test_router_explains_itself(assistant) -> None:  # type: ignore[no-untyped-def]
+    decision = assistant.router.route("被列入严重失信主体名单的企业会受到哪些限制？")
+    assert decision.route == "applicable_measures" and decision.category == "严重失信"
+    assert decision.reasons[0].startswith("路由模型") and any("训练样例" in r for r in decision.reasons)
+    assert assistant.router.route("河南省要求各地多久报送一次工作情况？").route == "policy_qa"
+    assert assistant.router.route("你好").route == "chitchat"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +113,7 @@ def test_document_metadata_questions(assistant) -> None:  # type: ignore[no-unty
 
 def test_comparison_answers_per_locality(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("濮阳和朝阳在信用承诺书公开的渠道上有什么不同？")
-    assert "**濮阳**" in answer.text and "**朝阳**" in answer.text
+    assert "【濮阳】" in answer.text and "【朝阳】" in answer.text
     assert {c.doc_id for c in answer.citations} == {"puyang-2020", "chaoyang-2020"}
 
 
@@ -130,8 +129,9 @@ def test_comparison_answers_per_locality(assistant) -> None:  # type: ignore[no-
 )
 def test_refuses_when_documents_do_not_say(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask(question)
-    assert answer.refused and answer.text.startswith("现有政策文件未涉及")
-    assert answer.related and not answer.citations
+    assert answer.refused and not answer.citations
+    if answer.route == "policy_qa":  # a topic outside social credit may also be called out of scope
+        assert answer.text.startswith("现有政策文件未涉及") and answer.related
 
 
 def test_headline_question_is_answered_with_a_hint(assistant) -> None:  # type: ignore[no-untyped-def]

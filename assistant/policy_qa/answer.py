@@ -55,6 +55,13 @@ class PolicyQA:
         self.index = {p.passage_id: i for i, p in enumerate(self.passages)}
         self.corpus_text = "".join(p.text for p in self.passages)
 
+    def is_generic(self, phrase: str) -> bool:
+        """Does the corpus itself use this phrase (小额贷款公司, 征信机构)? Then it names a kind, not a subject."""
+        return phrase in self.corpus_text
+
+    def names_uncovered_place(self, question: str) -> bool:
+        return bool(uncovered_places(self.frame(question), self.corpus_text))
+
     def frame(self, question: str) -> QuestionFrame:
         tagged = [(w.word, w.flag) for w in self.retriever.tokenizer._tagger.lcut(question)]
         return frame_question(question, tagged)
