@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from assistant.citations import CitationList
 from assistant.policy_qa.evidence import Evidence
-from assistant.policy_qa.frame import QuestionFrame
+from assistant.policy_qa.frame import QuestionFrame, holds_unit
 from assistant.policy_qa.question import has_money, has_quantity
 from corpus import DocumentMeta, Passage
 
@@ -54,7 +54,7 @@ def aspect_present(frame: QuestionFrame, text: str) -> bool:
     if frame.shape.money:
         return has_money(text)
     if frame.main_aspect == "quantity":
-        return has_quantity(text)
+        return holds_unit(text, frame.unit) if frame.unit else has_quantity(text)
     if frame.main_aspect == "when":
         return bool(_DATE.search(text))
     return True

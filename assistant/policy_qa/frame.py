@@ -22,7 +22,7 @@ ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("whether", re.compile(r"能不能|能否|可不可以|可以吗|是否|会不会|有没有|吗[？?]?$")),
 )
 DOCUMENT_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("basis", re.compile(r"依据|贯彻|落实|根据|为了?执行|上级文件|哪份文件|哪个文件|转发")),
+    ("basis", re.compile(r"依据|(贯彻|落实|根据|执行)(的是)?(哪|什么|国务院|省里|上级)|上级文件|哪份文件|哪个文件|转的是")),
     ("recipients", re.compile(r"主送|下发|发给|发到|印发给|哪些单位(收|执行)")),
     ("parts", re.compile(r"组成|几部分|哪几部分|附件|结构")),
     ("issuer", re.compile(r"谁发|哪个(部门|单位|机关)(印?发|出)|发文(单位|机关)|印发单位|制发")),
@@ -33,7 +33,24 @@ _DOCUMENT_WORDS = re.compile(r"(这份|那份|该|本)?(文件|方案|意见|通
 _PART_SPLIT = re.compile(r"[？?；;]")
 _SECOND_PART = re.compile(r"[，,](?=(还|另外|同时|此外|以及|并且))")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+_NOT_A_PLACE_START = ("各", "全", "本", "该", "我", "市", "县", "区", "省", "镇", "乡", "两", "多")
 PLACE_SUFFIXES = ("省", "市", "县", "区", "镇", "乡", "园区", "新区", "开发区", "自治州", "保护区", "试验区", "街道")
+
+
+_ASKED_UNIT = re.compile(r"(?:几|多少)个?(工作日|个月|月|天|日|年|周|万元|元|条|次|项|家|分|倍|级|批|期)")
+_UNIT_FAMILY = {"个月": "月", "日": "(?:工作)?[日天]", "天": "(?:工作)?[日天]", "工作日": "工作日"}
+
+
+def asked_unit(question: str) -> str | None:
+    """The measure word a how-many question asks in (几个工作日 → 工作日, 多少万元 → 万元)."""
+    match = _ASKED_UNIT.search(question)
+    return match.group(1) if match else None
+
+
+def holds_unit(text: str, unit: str) -> bool:
+    """Does the text give a number in that unit (7个工作日, 三个月, 5万元)?"""
+    pattern = _UNIT_FAMILY.get(unit, re.escape(unit))
+    return bool(re.search(rf"[\d一二三四五六七八九十两百千万]+\s*个?\s*{pattern}", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +63,7 @@ class QuestionFrame:
     years: tuple[str, ...]
     document_aspects: tuple[str, ...]  # basis / recipients / parts / issuer / number / date
     shape: QuestionShape
+    unit: str | None = None  # the measure word a how-many question asks in
 
     @property
     def main_aspect(self) -> str:
@@ -94,7 +112,7 @@ def places_in(tagged: Sequence[tuple[str, str]]) -> tuple[str, ...]:
             if not following.endswith(PLACE_SUFFIXES):
                 break
             name += following
-        if name.endswith(PLACE_SUFFIXES) and len(name) >= 3:
+        if name.endswith(PLACE_SUFFIXES) and len(name) >= 3 and not name.startswith(_NOT_A_PLACE_START):
             places.append(name)
     return tuple(dict.fromkeys(places))
 
@@ -115,4 +133,5 @@ def frame_question(question: str, tagged: Sequence[tuple[str, str]] = ()) -> Que
         years=tuple(_YEAR.findall(question)),
         document_aspects=document_aspects_of(question),
         shape=shape_of(question),
+        unit=asked_unit(question),
     )
