@@ -57,7 +57,10 @@ def mask_example(question: str, subject: str | None) -> str:
 
 def load_training(path: Path = TRAINING_FILE) -> list[TrainingExample]:
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    return [TrainingExample(r["question"], r["route"], mask_example(r["question"], r.get("subject"))) for r in rows]
+    return [
+        TrainingExample(r["question"], r["route"], mask_example(r["question"], r.get("subject")))
+        for r in rows
+    ]
 
 
 def data_hash(path: Path = TRAINING_FILE) -> str:
@@ -116,7 +119,11 @@ class RouteModel:
         weights = self.model.coef_[list(self.model.classes_).index(route)]
         contributions = [(row.data[k] * weights[j], j) for k, j in enumerate(row.indices)]
         names = self.ngrams.get_feature_names_out()
-        top = [names[j] for c, j in sorted(contributions, reverse=True)[:limit * 3] if c > 0 and len(names[j]) > 1]
+        top = [
+            names[j]
+            for c, j in sorted(contributions, reverse=True)[: limit * 3]
+            if c > 0 and len(names[j]) > 1
+        ]
         return (f"决定性字词：{'、'.join(top[:limit])}",) if top else ()
 
     def _nearest(self, vector: np.ndarray) -> str:

@@ -27,7 +27,16 @@ from assistant.subjects import (
 from indexes import Encoder
 
 CATEGORY_WORDS = {
-    "严重失信": ("严重失信", "失信联合惩戒对象", "黑名单", "失信主体名单", "联合惩戒", "失信企业", "失信主体", "失信"),
+    "严重失信": (
+        "严重失信",
+        "失信联合惩戒对象",
+        "黑名单",
+        "失信主体名单",
+        "联合惩戒",
+        "失信企业",
+        "失信主体",
+        "失信",
+    ),
     "守信激励": ("守信", "红名单", "激励对象", "诚信典型", "无不良信用记录", "守合同重信用"),
     "重点关注": ("重点关注",),
     "失信被执行人": ("失信被执行人", "老赖"),
@@ -36,10 +45,38 @@ CATEGORY_WORDS = {
 }
 GREETINGS = ("你好", "您好", "谢谢", "再见", "你是谁", "hello", "hi", "在吗", "早上好", "晚上好")
 # Words that put a question inside the domain even when the model calls it out of scope.
-DOMAIN_WORDS = ("信用", "失信", "守信", "处罚", "惩戒", "激励", "承诺", "名单", "监管", "修复", "代码", "政策")
+DOMAIN_WORDS = (
+    "信用",
+    "失信",
+    "守信",
+    "处罚",
+    "惩戒",
+    "激励",
+    "承诺",
+    "名单",
+    "监管",
+    "修复",
+    "代码",
+    "政策",
+)
 # Nouns every text uses; naming one of them does not put a question inside the corpus's topics.
 GENERIC_NOUNS = frozenset(
-    ("公司", "企业", "单位", "时间", "问题", "情况", "事情", "东西", "地方", "方面", "部门", "政府", "老板", "人员")
+    (
+        "公司",
+        "企业",
+        "单位",
+        "时间",
+        "问题",
+        "情况",
+        "事情",
+        "东西",
+        "地方",
+        "方面",
+        "部门",
+        "政府",
+        "老板",
+        "人员",
+    )
 )
 OUT_OF_SCOPE_MIN = 0.5  # below this the model's out-of-scope call is not trusted; policy QA decides
 DomainCheck = Callable[[str], bool]  # does the question use a topic word of the corpus?
@@ -76,7 +113,11 @@ def find_category(question: str) -> str | None:
 
 def is_greeting(question: str) -> bool:
     stripped = re.sub(r"[\s，。！？,.!?~～]", "", question.lower())
-    return len(stripped) <= 8 and has_any(stripped, GREETINGS) is not None and not has_any(stripped, DOMAIN_WORDS)
+    return (
+        len(stripped) <= 8
+        and has_any(stripped, GREETINGS) is not None
+        and not has_any(stripped, DOMAIN_WORDS)
+    )
 
 
 def main_mention(mentions: list[SubjectMention]) -> SubjectMention | None:
@@ -85,7 +126,9 @@ def main_mention(mentions: list[SubjectMention]) -> SubjectMention | None:
     return ranked[0] if ranked else None
 
 
-def masked_question(question: str, mentions: list[SubjectMention], context: DialogContext) -> tuple[str, str | None]:
+def masked_question(
+    question: str, mentions: list[SubjectMention], context: DialogContext
+) -> tuple[str, str | None]:
     """The question as the model sees it, and the earlier subject a reference in it stands for."""
     if mentions:
         masked = mask_mentions(question, mentions, MASK_CHAR)
@@ -137,10 +180,10 @@ class Router:
             if elliptical.route in SUBJECT_ROUTES:
                 prediction, referred = elliptical, context.subject
         decision = decide(question, mentions, referred, prediction, context)
-        if decision.route == "out_of_scope":
-            if prediction.probabilities["out_of_scope"] < OUT_OF_SCOPE_MIN or self.in_domain(question):
-                decision.route = "policy_qa"
-                decision.reasons.append("用到政策文件的主题词或模型把握不大，交由政策问答判断")
+        unsure = prediction.probabilities.get("out_of_scope", 0.0) < OUT_OF_SCOPE_MIN
+        if decision.route == "out_of_scope" and (unsure or self.in_domain(question)):
+            decision.route = "policy_qa"
+            decision.reasons.append("用到政策文件的主题词或模型把握不大，交由政策问答判断")
         return decision
 
 

@@ -66,5 +66,6 @@ def load_policy_corpus(
         progress=progress,
         candidates=settings.retrieval.candidates,
         rrf_k=settings.retrieval.rrf_k,
+        dense_weight=settings.retrieval.dense_weight,
     )
     return PolicyCorpus(store, documents, passages, retriever)

@@ -9,17 +9,17 @@ from assistant.catalogue import anchor_passages, load_measures
 from assistant.citations import CitationList
 from assistant.conversation import ConversationState, ConversationStore
 from assistant.errors import InvalidQuestion
+from assistant.followups import elliptical_target, with_locality
 from assistant.models import Answer, Candidate, SubjectRef
 from assistant.policy_qa.answer import PolicyQA
 from assistant.policy_qa.answerability import AnswerabilityModel
 from assistant.policy_qa.evidence import idf_table
 from assistant.policy_qa.question import localities_in
-from assistant.followups import elliptical_target, with_locality
 from assistant.route_model import SUBJECT_ROUTES, RouteModel
 from assistant.router import GENERIC_NOUNS, DialogContext, RouteDecision, Router, main_mention
-from assistant.subjects import detect_subjects, own_reference
 from assistant.runtime import PolicyCorpus
 from assistant.settings import Settings
+from assistant.subjects import detect_subjects, own_reference
 from assistant.tools.common import ToolResult
 from assistant.tools.measures import applicable_measures
 from assistant.tools.repair import national_repair_periods, repair_steps
@@ -47,7 +47,11 @@ class Assistant:
         )
         model = RouteModel(corpus.retriever.encoder, cache_dir=settings.data_dir / "models")
         self.router = Router(
-            corpus.retriever.encoder, records.repository.existing_names, model, self.in_domain, self.policy.is_generic
+            corpus.retriever.encoder,
+            records.repository.existing_names,
+            model,
+            self.in_domain,
+            self.policy.is_generic,
         )
         self.measures = load_measures(corpus.passages)
         self.anchors = anchor_passages(corpus.passages)
@@ -98,13 +102,8 @@ class Assistant:
                 decision = RouteDecision(state.last_route, subject=main_mention(mentions))
                 decision.reasons.append(f"追问：对“{mentions[0].text}”问上一问题")
                 return decision, question
-        decision = self.router.route(question, context, self.query_vector(question))
+        decision = self.router.route(question, context, self.corpus.retriever.query_vector(question))
         return self.continue_pending(question, decision, state), question
-
-    def query_vector(self, question: str) -> object:
-        retriever = self.corpus.retriever
-        fn = getattr(retriever, "query_vector", None)
-        return fn(question) if fn else retriever.encoder.encode_queries([question])[0]
 
     @staticmethod
     def continue_pending(question: str, decision: RouteDecision, state: ConversationState) -> RouteDecision:
@@ -115,8 +114,12 @@ class Assistant:
             decision.reasons.append("补充主体，继续上一问题")
         return decision
 
-    def remember(self, question: str, decision: RouteDecision, answer: Answer, state: ConversationState) -> None:
-        state.pending_route = decision.route if answer.clarification and decision.route in SUBJECT_ROUTES else None
+    def remember(
+        self, question: str, decision: RouteDecision, answer: Answer, state: ConversationState
+    ) -> None:
+        state.pending_route = (
+            decision.route if answer.clarification and decision.route in SUBJECT_ROUTES else None
+        )
         if decision.context_mention is not None:
             state.own_mention = decision.context_mention.text
         if decision.subject is not None:
@@ -169,7 +172,9 @@ class Assistant:
                 return subject
         resolution = self.records.repository.resolve(written)
         if resolution.error and looks_like_code(written):
-            return Answer(text=resolution.error + "。" + messages.INVALID_CODE_HINT, route=route, clarification=True)  # type: ignore[arg-type]
+            return Answer(
+                text=resolution.error + "。" + messages.INVALID_CODE_HINT, route=route, clarification=True
+            )  # type: ignore[arg-type]
         if resolution.subject is None:
             return self.not_resolved(written, route, resolution.candidates)
         return resolution.subject
@@ -177,7 +182,9 @@ class Assistant:
     @staticmethod
     def not_resolved(written: str, route: str, matches: list[NameMatch]) -> Answer:
         """Name the subject as asked; say it is not on record (or ambiguous) and offer near candidates."""
-        candidates = [Candidate(name=m.subject.name, identifier=m.subject.identifier, score=m.score) for m in matches]
+        candidates = [
+            Candidate(name=m.subject.name, identifier=m.subject.identifier, score=m.score) for m in matches
+        ]
         lines = [messages.NOT_ON_RECORD.format(name=written)]
         if candidates:
             lines.append(messages.NEAR_CANDIDATES)

@@ -118,7 +118,9 @@ def find_stored_names(
     """Stored subject names inside the question: leftmost-longest, non-overlapping."""
     spans = name_spans(question, blocked)
     stored = lookup([question[s:e] for s, e in spans])
-    found = sorted(((s, e) for s, e in spans if question[s:e] in stored), key=lambda x: (x[0], -(x[1] - x[0])))
+    found = sorted(
+        ((s, e) for s, e in spans if question[s:e] in stored), key=lambda x: (x[0], -(x[1] - x[0]))
+    )
     mentions: list[SubjectMention] = []
     for start, end in found:
         if mentions and start < mentions[-1].end:
@@ -130,10 +132,7 @@ def find_stored_names(
 def trim_name(raw: str) -> str:
     """Drop the words before a name: from the first place name on, else known lead-in phrases."""
     positions = [raw.find(place.name) for place in gazetteer() if place.name in raw]
-    if positions:
-        raw = raw[min(positions) :]
-    else:
-        raw = _LEADING_NOISE.sub("", raw)
+    raw = raw[min(positions) :] if positions else _LEADING_NOISE.sub("", raw)
     return raw.strip("（）() ")
 
 

@@ -10,7 +10,6 @@ import os
 import random
 import tempfile
 import time
-
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +79,9 @@ QUESTION_FRAMES = (
 )
 
 
-def detection(store: RecordStore, names: list[str], codes: list[str], rng: random.Random, questions: int = 300) -> None:
+def detection(
+    store: RecordStore, names: list[str], codes: list[str], rng: random.Random, questions: int = 300
+) -> None:
     """Subject detection in a whole question (stored names, codes, unknown names) at this database size."""
     dialect = store.engine.dialect.name
     before = rss_mb()
@@ -94,14 +95,22 @@ def detection(store: RecordStore, names: list[str], codes: list[str], rng: rando
     for i in range(questions):
         frame = QUESTION_FRAMES[i % len(QUESTION_FRAMES)]
         kind = i % 3
-        mention = rng.choice(names) if kind == 0 else rng.choice(codes) if kind == 1 else "濮阳市不存在的测试有限公司"
+        mention = (
+            rng.choice(names)
+            if kind == 0
+            else rng.choice(codes)
+            if kind == 1
+            else "濮阳市不存在的测试有限公司"
+        )
         texts.append(frame.format(mention))
     timings, found = [], 0
     for question in texts:
         t = time.perf_counter()
         found += bool(detect_subjects(question, store.repository.existing_names))
         timings.append(time.perf_counter() - t)
-    print(f"[{dialect}] subject detection per question: {percentiles(timings)} ({found}/{len(texts)} with a mention)")
+    print(
+        f"[{dialect}] subject detection per question: {percentiles(timings)} ({found}/{len(texts)} with a mention)"
+    )
 
 
 def import_throughput(store: RecordStore, rows: int = 20_000) -> None:

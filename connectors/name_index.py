@@ -20,7 +20,9 @@ MAX_NAME_CHARS = 40
 
 def name_hash(name: str) -> int:
     """A stable 64-bit hash (the same in every process, unlike `hash()`)."""
-    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little", signed=True
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ class HybridRetriever:
         tokenizer: ChineseTokenizer,
         candidates: int = 30,
         rrf_k: int = 60,
+        dense_weight: float = 1.0,
         sentences: SentenceIndex | None = None,
         query_cache_size: int = 256,
     ) -> None:
@@ -57,6 +58,7 @@ class HybridRetriever:
         self.sparse, self.dense = sparse, dense
         self.encoder, self.tokenizer = encoder, tokenizer
         self.candidates, self.rrf_k = candidates, rrf_k
+        self.dense_weight = dense_weight
         self.sentences = sentences
         self._positions = {p.passage_id: i for i, p in enumerate(self.passages)}
         self._cached_query_vector = lru_cache(maxsize=query_cache_size)(self._encode_query)
@@ -111,7 +113,7 @@ class HybridRetriever:
                 top_ids(bm25, mask, self.candidates, positive_only=True),
                 top_ids(dense, mask, self.candidates),
             ]
-            ranked = reciprocal_rank_fusion(rankings, k=self.rrf_k)[:k]
+            ranked = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=(1.0, self.dense_weight))[:k]
         return [
             Hit(
                 passage=self.passages[i],

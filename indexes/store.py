@@ -12,6 +12,7 @@ import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from corpus.models import DocumentMeta, Passage
 from indexes.dense import DenseIndex
@@ -127,7 +128,7 @@ def load_index(
     documents: dict[str, DocumentMeta],
     encoder: Encoder,
     tokenizer: ChineseTokenizer,
-    **options: int,
+    **options: Any,
 ) -> HybridRetriever:
     check_manifest(folder, passages, encoder, tokenizer)
     try:
@@ -151,7 +152,7 @@ def open_index(
     tokenizer: ChineseTokenizer,
     rebuild: bool = True,
     progress: bool = True,
-    **options: int,
+    **options: Any,
 ) -> HybridRetriever:
     """Load the index; when missing or stale, rebuild it (or raise StaleIndexError if rebuild=False)."""
     try:

@@ -56,7 +56,8 @@ def test_codes_typed_in_groups_or_plain_are_recognised(assistant, row_id: str) -
 
 
 @pytest.mark.parametrize(
-    "row_id", ["R2-011", "R2-070", "R2-077", "R2-019", "R2-030", "R2-060", "R2-069", "R2-078", "R2-073", "R2-021"]
+    "row_id",
+    ["R2-011", "R2-070", "R2-077", "R2-019", "R2-030", "R2-060", "R2-069", "R2-078", "R2-073", "R2-021"],
 )
 def test_routes_from_wording_not_keywords(assistant, row_id: str) -> None:  # type: ignore[no-untyped-def]
     row = rows()[row_id]
@@ -69,7 +70,9 @@ def test_a_company_named_only_as_context_is_not_the_subject(assistant, row_id: s
     assert answer.route == "policy_qa" and answer.subject is None and not answer.records
 
 
-@pytest.mark.parametrize("row_id", ["D2-003", "D2-012", "D2-028", "D2-061", "D2-051", "D2-014", "D2-030", "D2-075"])
+@pytest.mark.parametrize(
+    "row_id", ["D2-003", "D2-012", "D2-028", "D2-061", "D2-051", "D2-014", "D2-030", "D2-075"]
+)
 def test_policy_questions_with_measure_or_document_words_stay_policy(assistant, row_id: str) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask(rows()[row_id]["question"])
     assert answer.route == "policy_qa" and not answer.candidates and not answer.refused

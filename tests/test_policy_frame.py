@@ -9,13 +9,18 @@ from assistant.policy_qa.frame import frame_question, places_in, split_parts
 def test_aspects_follow_the_interrogative() -> None:
     assert frame_question("是哪几个部门牵头？").main_aspect == "who"
     assert frame_question("最晚多少天得挂到网上？").main_aspect == "quantity"
-    assert frame_question("是依托哪几个平台和系统？").main_aspect == "items"  # 哪几个 asks for items, not a number
+    assert (
+        frame_question("是依托哪几个平台和系统？").main_aspect == "items"
+    )  # 哪几个 asks for items, not a number
     assert frame_question("以前有失信记录，怎么修复？").main_aspect == "how"
 
 
 def test_multi_part_questions_are_split() -> None:
     assert split_parts("目录是哪一版？这项工作由谁牵头？") == ("目录是哪一版", "这项工作由谁牵头")
-    assert split_parts("再申请许可证会不会更严，还能参股小额贷款公司吗？") == ("再申请许可证会不会更严", "还能参股小额贷款公司吗")
+    assert split_parts("再申请许可证会不会更严，还能参股小额贷款公司吗？") == (
+        "再申请许可证会不会更严",
+        "还能参股小额贷款公司吗",
+    )
     assert split_parts("对我们企业来说能少被打扰吗？") == ("对我们企业来说能少被打扰吗",)
 
 
@@ -39,4 +44,7 @@ def test_document_questions() -> None:
 def test_elliptical_follow_up() -> None:
     assert elliptical_target("那朝阳呢？") == "朝阳"
     assert elliptical_target("朝阳的情况怎么样？") is None
-    assert with_locality("濮阳的信用分级分类监管具体是怎么做的？", "朝阳") == "朝阳的信用分级分类监管具体是怎么做的？"
+    assert (
+        with_locality("濮阳的信用分级分类监管具体是怎么做的？", "朝阳")
+        == "朝阳的信用分级分类监管具体是怎么做的？"
+    )

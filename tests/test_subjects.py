@@ -6,7 +6,14 @@ from collections.abc import Sequence
 
 import pytest
 
-from assistant.subjects import back_reference, detect_subjects, find_codes, find_subject, mask_mentions, own_reference
+from assistant.subjects import (
+    back_reference,
+    detect_subjects,
+    find_codes,
+    find_subject,
+    mask_mentions,
+    own_reference,
+)
 from connectors.name_index import NameIndex, name_spans
 
 STORED = {"濮阳市利民新建筑工程有限公司", "翁源县青云茶业有限公司", "舞阳县启明富食品厂"}
@@ -24,7 +31,10 @@ def lookup(candidates: Sequence[str]) -> set[str]:
         ("91410900maamhddq98 这家药房", "91410900maamhddq98"),
         ("９１３２０４１１ＭＡＡ０４ＸＲＥ３Ｒ 修复信用要多久", "９１３２０４１１ＭＡＡ０４ＸＲＥ３Ｒ"),
         ("代码是9141-1121-MABL-50B0-3T，查一下", "9141-1121-MABL-50B0-3T"),
-        ("代码91410900MAAYUHGE2的企业", "91410900MAAYUHGE2"),  # 17 characters: still a code, answered with the reason
+        (
+            "代码91410900MAAYUHGE2的企业",
+            "91410900MAAYUHGE2",
+        ),  # 17 characters: still a code, answered with the reason
     ],
 )
 def test_codes_are_found_as_written(question: str, code: str) -> None:

@@ -11,8 +11,8 @@ from rich.console import Console
 
 from assistant.catalogue import DATA_DIR
 from assistant.cli import app
-from assistant.policy_qa.answerability import MODEL_FILE, AnswerabilityFeatures, fit_model
 from assistant.policy_qa.answer import PolicyQA
+from assistant.policy_qa.answerability import MODEL_FILE, AnswerabilityFeatures, fit_model
 
 console = Console()
 models_app = typer.Typer(help="学习组件：可答性模型与路由模型", no_args_is_help=True)
@@ -20,7 +20,9 @@ app.add_typer(models_app, name="models")
 
 
 def tune_rows(paths: list[Path], split: str) -> list[dict]:
-    rows = [json.loads(line) for path in paths for line in path.read_text("utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for path in paths for line in path.read_text("utf-8").splitlines() if line.strip()
+    ]
     return [r for r in rows if r.get("split", split) == split]
 
 
@@ -34,7 +36,9 @@ def labelled_questions(paths: list[Path], split: str) -> list[tuple[str, bool]]:
     return rows + [(r["question"], r["type"] != "unanswerable") for r in tune_rows(paths, split)]
 
 
-def answerability_rows(policy: PolicyQA, rows: list[tuple[str, bool]]) -> list[tuple[AnswerabilityFeatures, bool]]:
+def answerability_rows(
+    policy: PolicyQA, rows: list[tuple[str, bool]]
+) -> list[tuple[AnswerabilityFeatures, bool]]:
     return [(policy.features(question), answerable) for question, answerable in rows]
 
 

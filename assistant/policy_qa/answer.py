@@ -68,7 +68,9 @@ class PolicyQA:
 
     def assess(self, question: str, frame: QuestionFrame, locality: str | None) -> Assessed:
         hits, evidence = self.finder.gather(question, locality)
-        texts = "".join(h.passage.text + h.document.title + (h.document.date or "") + str(h.document.year) for h in hits)
+        texts = "".join(
+            h.passage.text + h.document.title + (h.document.date or "") + str(h.document.year) for h in hits
+        )
         if places := uncovered_places(frame, self.corpus_text):
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件不涉及“{'、'.join(places)}”"))
         if years := missing_years(frame, texts):
@@ -77,7 +79,9 @@ class PolicyQA:
             return Assessed(hits, evidence, Verdict(False, 0.0, "没有检索到相关条文"))
         return Assessed(hits, evidence, self.model.judge(self.features_of(question, evidence, frame)))
 
-    def features_of(self, question: str, evidence: list[Evidence], frame: QuestionFrame) -> AnswerabilityFeatures:
+    def features_of(
+        self, question: str, evidence: list[Evidence], frame: QuestionFrame
+    ) -> AnswerabilityFeatures:
         tokens = self.retriever.tokenizer.content_nouns(question)
         return evidence_features(evidence, frame, tokens, self.idf)
 

@@ -25,7 +25,16 @@ from assistant.policy_qa.frame import QuestionFrame
 from corpus.metadata import gazetteer
 
 MODEL_FILE = DATA_DIR / "answerability.json"
-FEATURES = ("best_score", "best_dense", "best_lexical", "aspect_present", "score_gap", "uncovered", "unknown", "typed_lexical")
+FEATURES = (
+    "best_score",
+    "best_dense",
+    "best_lexical",
+    "aspect_present",
+    "score_gap",
+    "uncovered",
+    "unknown",
+    "typed_lexical",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +66,11 @@ def weighted_share(tokens: Sequence[str], present: Callable[[str], bool], idf: d
 
 
 def evidence_features(
-    evidence: Sequence[Evidence], frame: QuestionFrame, tokens: Sequence[str], idf: dict[str, float], window: int = 3
+    evidence: Sequence[Evidence],
+    frame: QuestionFrame,
+    tokens: Sequence[str],
+    idf: dict[str, float],
+    window: int = 3,
 ) -> AnswerabilityFeatures:
     """`tokens`: the question's content tokens; `idf`: the corpus vocabulary with its weights."""
     unknown = weighted_share(tokens, lambda t: t not in idf, idf)
@@ -154,14 +167,17 @@ def fit_model(
     probs = [fitted.probability(f) for f, _ in rows]
     answerable = sorted(p for p, label in zip(probs, y, strict=True) if label)
     threshold = float(np.quantile(answerable, max_false_refusals)) if answerable else 0.5
-    refused = [p < threshold for p in probs]
+    refused = np.array([p < threshold for p in probs], dtype=float)
+    labels = y.astype(bool)
     scores = {
         "rows": len(rows),
         "accuracy": accuracy(probs, y, threshold),
-        "refusal_recall": float(np.mean([r for r, label in zip(refused, y, strict=True) if not label] or [0])),
-        "false_refusals": float(np.mean([r for r, label in zip(refused, y, strict=True) if label] or [0])),
+        "refusal_recall": float(refused[~labels].mean()) if (~labels).any() else 0.0,
+        "false_refusals": float(refused[labels].mean()) if labels.any() else 0.0,
     }
-    return AnswerabilityModel(fitted.mean, fitted.scale, fitted.coef, fitted.intercept, threshold, data_hash, scores)
+    return AnswerabilityModel(
+        fitted.mean, fitted.scale, fitted.coef, fitted.intercept, threshold, data_hash, scores
+    )
 
 
 def accuracy(probs: Sequence[float], labels: np.ndarray, threshold: float) -> float:

@@ -78,7 +78,9 @@ def following_clauses(passage: Passage, passages: Sequence[Passage], index: dict
     return items
 
 
-def quote_line(passage: Passage, doc: DocumentMeta, citations: CitationList, extra: Sequence[Passage] = ()) -> str:
+def quote_line(
+    passage: Passage, doc: DocumentMeta, citations: CitationList, extra: Sequence[Passage] = ()
+) -> str:
     numbers = [citations.cite(passage)] + [citations.cite(p) for p in extra]
     text = "".join(clause_text(p) for p in (passage, *extra))
     marks = "".join(f"[{n}]" for n in dict.fromkeys(numbers))

@@ -62,7 +62,9 @@ def recipients_line(doc: DocumentMeta, own: list[Passage], citations: CitationLi
 def parts_lines(doc: DocumentMeta, own: list[Passage], citations: CitationList) -> list[str]:
     lines = []
     if doc.attachment_kinds:
-        lines.append("文件组成：正文" + "".join(f"、附件{i}（{k}）" for i, k in enumerate(doc.attachment_kinds, 1)))
+        lines.append(
+            "文件组成：正文" + "".join(f"、附件{i}（{k}）" for i, k in enumerate(doc.attachment_kinds, 1))
+        )
     for passage in own:
         if "组成" in passage.text and ("正文" in passage.text or "附件" in passage.text):
             lines.append(quote_line(passage, doc, citations))
@@ -70,7 +72,9 @@ def parts_lines(doc: DocumentMeta, own: list[Passage], citations: CitationList) 
     return lines
 
 
-def document_lines(frame: QuestionFrame, doc: DocumentMeta, passages: Sequence[Passage], citations: CitationList) -> list[str]:
+def document_lines(
+    frame: QuestionFrame, doc: DocumentMeta, passages: Sequence[Passage], citations: CitationList
+) -> list[str]:
     own = doc_passages(doc, passages)
     if not own:
         return []

@@ -15,14 +15,24 @@ from assistant.policy_qa.question import QuestionShape, localities_in, shape_of
 # What is asked, by interrogative. Order matters: the first aspect found is the main one.
 ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("who", re.compile(r"谁|哪(个|些|几个|几家)?(部门|单位|机关|机构|方面)|牵头|负责|主管|认定的|来管")),
-    ("quantity", re.compile(r"多少|(?<!哪)几(个|次|项|天|年|月|条|类|种|级|档|号)|多久|多长|多大|比例|百分之|期限|时限")),
+    (
+        "quantity",
+        re.compile(
+            r"多少|(?<!哪)几(个|次|项|天|年|月|条|类|种|级|档|号)|多久|多长|多大|比例|百分之|期限|时限"
+        ),
+    ),
     ("when", re.compile(r"什么时候|何时|哪年|哪一年|几月几[日号]|截止(到|日期|时间)|时间节点|什么时间")),
     ("items", re.compile(r"哪些|哪几|什么内容|包括|有什么|列了|清单|几方面|特点|组成")),
     ("how", re.compile(r"怎么|如何|怎样|咋|什么(方式|办法|途径|程序|流程)|步骤")),
     ("whether", re.compile(r"能不能|能否|可不可以|可以吗|是否|会不会|有没有|吗[？?]?$")),
 )
 DOCUMENT_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("basis", re.compile(r"依据|(贯彻|落实|根据|执行)(的是)?(哪|什么|国务院|省里|上级)|上级文件|哪份文件|哪个文件|转的是")),
+    (
+        "basis",
+        re.compile(
+            r"依据|(贯彻|落实|根据|执行)(的是)?(哪|什么|国务院|省里|上级)|上级文件|哪份文件|哪个文件|转的是"
+        ),
+    ),
     ("recipients", re.compile(r"主送|下发|发给|发到|印发给|哪些单位(收|执行)")),
     ("parts", re.compile(r"组成|几部分|哪几部分|附件|结构")),
     ("issuer", re.compile(r"谁发|哪个(部门|单位|机关)(印?发|出)|发文(单位|机关)|印发单位|制发")),
@@ -34,7 +44,21 @@ _PART_SPLIT = re.compile(r"[？?；;]")
 _SECOND_PART = re.compile(r"[，,](?=(还|另外|同时|此外|以及|并且))")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _NOT_A_PLACE_START = ("各", "全", "本", "该", "我", "市", "县", "区", "省", "镇", "乡", "两", "多")
-PLACE_SUFFIXES = ("省", "市", "县", "区", "镇", "乡", "园区", "新区", "开发区", "自治州", "保护区", "试验区", "街道")
+PLACE_SUFFIXES = (
+    "省",
+    "市",
+    "县",
+    "区",
+    "镇",
+    "乡",
+    "园区",
+    "新区",
+    "开发区",
+    "自治州",
+    "保护区",
+    "试验区",
+    "街道",
+)
 
 
 _ASKED_UNIT = re.compile(r"(?:几|多少)个?(工作日|个月|月|天|日|年|周|万元|元|条|次|项|家|分|倍|级|批|期)")
