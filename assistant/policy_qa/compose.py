@@ -18,6 +18,8 @@ from assistant.policy_qa.question import has_money, has_quantity
 from corpus import DocumentMeta, Passage
 
 SECOND_CLAUSE_MARGIN = 0.03  # a clause from another passage is added when it scores within this of the best
+OTHER_DOCUMENT_MARGIN = 0.05  # no locality named: other documents' clauses this close to the best are added
+OTHER_DOCUMENTS = 2
 WHO_MARGIN = 0.06  # a clause naming its units may stand in for a slightly better one that names none
 ENUMERATION_ITEMS = 8  # most following clauses an enumeration head ("…以下特点：") pulls in
 _BODY = re.compile(
@@ -117,14 +119,32 @@ def compose_lines(
     best = fitting[0]
     if frame.main_aspect == "who":
         best = naming_units(evidence, best) or best
-    lines = [clause_line(best, frame, citations, passages, index)]
+    chosen = [best]
     for other in fitting[1:]:
         if other.hit.passage.passage_id == best.hit.passage.passage_id:
             continue
         if other.score >= best.score - SECOND_CLAUSE_MARGIN:
-            lines.append(clause_line(other, frame, citations, passages, index))
+            chosen.append(other)
         break
-    return lines
+    if not frame.localities:
+        chosen += other_localities(evidence, frame, chosen, best.score - OTHER_DOCUMENT_MARGIN)
+    return [clause_line(e, frame, citations, passages, index) for e in chosen]
+
+
+def other_localities(
+    evidence: Sequence[Evidence], frame: QuestionFrame, chosen: list[Evidence], floor: float
+) -> list[Evidence]:
+    """A question naming no locality: the best clause of each other document that scores nearly as well."""
+    seen = {e.hit.document.doc_id for e in chosen}
+    extra = []
+    for candidate in evidence[:10]:
+        doc_id = candidate.hit.document.doc_id
+        if candidate.score < floor or len(extra) >= OTHER_DOCUMENTS:
+            break
+        if doc_id not in seen and aspect_present(frame, candidate.text):
+            seen.add(doc_id)
+            extra.append(candidate)
+    return extra
 
 
 def naming_units(evidence: Sequence[Evidence], best: Evidence, window: int = 10) -> Evidence | None:
