@@ -12,3 +12,4 @@ ROUTE_WHAT = {"subject_status": "信用状况", "repair_steps": "信用修复方
 NOT_ON_RECORD = "未找到“{name}”的主体记录：信用信息库中没有这个名称的主体。"
 NEAR_CANDIDATES = "名称相近的主体有（如是其中一家，请回复统一社会信用代码）："
 CHECK_NAME = "请核对名称，或提供统一社会信用代码后再查。"
+MEASURES_HEADING = "——以下为该类主体适用的措施清单——"

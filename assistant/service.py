@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assistant import messages
+from assistant.answers import append_answer
 from assistant.catalogue import anchor_passages, load_measures
 from assistant.citations import CitationList
 from assistant.conversation import ConversationState, ConversationStore
@@ -138,7 +139,11 @@ class Assistant:
             if self.policy.names_uncovered_place(question):
                 return self.policy.answer(question)  # measures of a place no document covers: say so
             locality = next(iter(localities_in(question)), state.locality)
-            return self.category_measures(decision.category or "严重失信", locality)
+            measures = self.category_measures(decision.category or "严重失信", locality)
+            clauses = self.policy.answer(question)
+            return (
+                measures if clauses.refused else append_answer(clauses, measures, messages.MEASURES_HEADING)
+            )
         answer = self.subject_answer(decision, state)
         answer.subject_mention = decision.subject.text if decision.subject else decision.uses_context
         return answer

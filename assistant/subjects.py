@@ -139,10 +139,16 @@ def trim_name(raw: str) -> str:
 GenericCheck = Callable[[str], bool]  # is this phrase a generic term (征信公司, 小额贷款公司), not a name?
 
 
+_FUNCTION_CHARS = re.compile(r"[的了吗呢会还被把将要能可在是和与或就都也很]")
+
+
 def specific(name: str) -> bool:
-    """A name says which enterprise: a place in it, or at least three characters before its legal suffix."""
+    """A name says which enterprise: it starts with a place, or it is at least three characters before its
+    legal suffix and reads as a name, not a clause ("失信记录还会影响公司" holds function words)."""
+    if any(name.startswith(place.name) for place in gazetteer()):
+        return True
     core = re.sub(rf"(?:{_NAME_SUFFIX})$", "", name)
-    return len(core) >= 3 or any(place.name in name for place in gazetteer())
+    return len(core) >= 3 and not _FUNCTION_CHARS.search(core)
 
 
 def find_name_phrases(
