@@ -8,10 +8,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from connectors.readers import ReadError, read_rows
 
 ROUTES = ("policy_qa", "subject_status", "repair_steps", "applicable_measures")
+SPLITS = ("tune", "check")  # an item without a split counts only in "all"
+RouteName = Literal["policy_qa", "subject_status", "repair_steps", "applicable_measures"]
+Split = Literal["tune", "check", "all"]
+ALLOWED = {"route": "/".join(ROUTES), "split": "/".join(SPLITS) + "（或留空）"}
 
 
 class DatasetError(Exception):
@@ -29,9 +34,29 @@ def _list(value: Any) -> Any:
         if not text:
             return []
         if text.startswith("["):
-            return json.loads(text)
+            return _json_cell(text)
         return [part.strip() for part in text.split("|") if part.strip()]
     return value if value is not None else []
+
+
+def _json_cell(value: Any) -> Any:
+    """CSV/XLSX cells hold structured values (dialog turns) as JSON text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise PydanticCustomError("json_invalid", "not JSON") from exc
+
+
+def _blank_subject(value: Any) -> Any:
+    return None if value in ("", "null", "None") else value
+
+
+def _blank_split(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "all"
+    return value.strip() if isinstance(value, str) else value
 
 
 class QAItem(BaseModel):
@@ -42,8 +67,10 @@ class QAItem(BaseModel):
     gold_quotes: list[str] = Field(default_factory=list)
     answer: str = ""
     must_include: list[str] = Field(default_factory=list)
+    split: Split = "all"
 
     _lists = field_validator("docs", "gold_quotes", "must_include", mode="before")(lambda cls, v: _list(v))
+    _split = field_validator("split", mode="before")(lambda cls, v: _blank_split(v))
 
     @property
     def unanswerable(self) -> bool:
@@ -53,61 +80,112 @@ class QAItem(BaseModel):
 class RouteItem(BaseModel):
     id: str = Field(min_length=1)
     question: str = Field(min_length=1)
-    route: Literal["policy_qa", "subject_status", "repair_steps", "applicable_measures"]
+    route: RouteName
+    subject: str | None = None
+    split: Split = "all"
+
+    _subject = field_validator("subject", mode="before")(lambda cls, v: _blank_subject(v))
+    _split = field_validator("split", mode="before")(lambda cls, v: _blank_split(v))
+
+
+class DialogTurn(BaseModel):
+    """One user turn: a later turn's gold subject is the one carried over from context."""
+
+    question: str = Field(min_length=1)
+    route: RouteName
     subject: str | None = None
 
-    @field_validator("subject", mode="before")
-    @classmethod
-    def _blank(cls, value: Any) -> Any:
-        return None if value in ("", "null", "None") else value
+    _subject = field_validator("subject", mode="before")(lambda cls, v: _blank_subject(v))
+
+
+class DialogItem(BaseModel):
+    id: str = Field(min_length=1)
+    turns: list[DialogTurn] = Field(min_length=1)
+    split: Split = "all"
+
+    _turns = field_validator("turns", mode="before")(lambda cls, v: _json_cell(v))
+    _split = field_validator("split", mode="before")(lambda cls, v: _blank_split(v))
+
+
+Item = QAItem | RouteItem | DialogItem
+MODELS: dict[str, type[QAItem] | type[RouteItem] | type[DialogItem]] = {
+    "qa": QAItem,
+    "routing": RouteItem,
+    "dialog": DialogItem,
+}
 
 
 def detect_kind(rows: list[dict[str, Any]]) -> str:
     keys = set().union(*(r.keys() for r in rows)) if rows else set()
+    if "turns" in keys:
+        return "dialog"
     if "route" in keys:
         return "routing"
     if "gold_quotes" in keys or "must_include" in keys or "type" in keys:
         return "qa"
     raise DatasetError(
-        "无法识别题集类型：问答题集需有 gold_quotes/must_include/type 列，路由题集需有 route 列"
+        "无法识别题集类型：问答题集需有 gold_quotes/must_include/type 列，路由题集需有 route 列，"
+        "多轮对话题集需有 turns 列"
     )
 
 
+def _field(loc: tuple[Any, ...]) -> str:
+    """`turns.1.route` reads as `turns 第2轮 route` (turns are numbered from 1)."""
+    parts = [str(p) for p in loc]
+    if len(loc) >= 2 and loc[0] == "turns" and isinstance(loc[1], int):
+        parts = [f"turns 第{loc[1] + 1}轮", *parts[2:]]
+        return " ".join(parts)
+    return ".".join(parts)
+
+
 def _translate(error: Mapping[str, Any]) -> str:
-    field = ".".join(str(p) for p in error["loc"])
+    loc = tuple(error["loc"])
+    field = _field(loc)
     if error["type"] == "missing":
         return f"{field} 缺失"
     if error["type"] == "literal_error":
-        return f"{field} 应为 {'/'.join(ROUTES)}"
+        allowed = ALLOWED.get(str(loc[-1]) if loc else "", "/".join(ROUTES))
+        return f"{field} 应为 {allowed}"
+    if loc and loc[0] == "turns" and error["type"] in ("json_invalid", "list_type", "too_short"):
+        return f'{field} 应为非空 JSON 列表，如 [{{"question": …, "route": …, "subject": …}}]'
+    if error["type"] == "model_type":
+        return f"{field} 应为对象（question/route/subject）"
     if error["type"] == "json_invalid" or "JSON" in error.get("msg", ""):
         return f"{field} 不是有效的列表"
     return f"{field} 格式不正确"
 
 
-def load_set(path: Path) -> tuple[str, list[QAItem] | list[RouteItem]]:
-    """(kind, items) — or DatasetError listing every bad row; nothing half-loaded."""
+def _validate_row(
+    model: type[QAItem] | type[RouteItem] | type[DialogItem], row: dict[str, Any]
+) -> Item | list[str]:
+    """One row as an item, or the Chinese details of what is wrong with it."""
     try:
-        rows = read_rows(path.name, path.read_bytes())
+        return model.model_validate({k: v for k, v in row.items() if v is not None})
+    except ValidationError as exc:
+        return [_translate(e) for e in exc.errors()]
+
+
+def _read(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        return read_rows(path.name, path.read_bytes())
     except (ReadError, OSError) as exc:
         raise DatasetError(f"无法读取题集 {path.name}：{exc}") from exc
+
+
+def load_set(path: Path) -> tuple[str, list[Item]]:
+    """(kind, items) — or DatasetError listing every bad row; nothing half-loaded."""
+    rows = _read(path)
     parsed = [(n, r) for n, r in rows if "__error__" not in r]
     errors = [f"第{n}行：{r['__error__']}" for n, r in rows if "__error__" in r]
     if not parsed and not errors:
         raise DatasetError(f"题集 {path.name} 没有数据行")
     kind = detect_kind([r for _, r in parsed])
-    model = QAItem if kind == "qa" else RouteItem
-    items = []
+    items: list[Item] = []
     seen: set[str] = set()
     for number, row in parsed:
-        try:
-            item = model.model_validate({k: v for k, v in row.items() if v is not None})
-        except (ValidationError, json.JSONDecodeError) as exc:
-            details = (
-                [_translate(e) for e in exc.errors()]
-                if isinstance(exc, ValidationError)
-                else ["列表格式不正确"]
-            )
-            errors.append(f"第{number}行：" + "；".join(details))
+        item = _validate_row(MODELS[kind], row)
+        if isinstance(item, list):
+            errors.append(f"第{number}行：" + "；".join(item))
             continue
         if item.id in seen:
             errors.append(f"第{number}行：id “{item.id}” 重复")
@@ -115,4 +193,4 @@ def load_set(path: Path) -> tuple[str, list[QAItem] | list[RouteItem]]:
         items.append(item)
     if errors:
         raise DatasetError(f"题集 {path.name} 有 {len(errors)} 处错误，未开始评测", errors)
-    return kind, items  # type: ignore[return-value]
+    return kind, items

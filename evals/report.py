@@ -13,86 +13,228 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 METRIC_LABELS = {
-    "routing_accuracy": "路由准确率",
-    "subject_accuracy": "主体抽取准确率",
+    "questions": "问答题数",
+    "qa_questions": "问答题数",
+    "strict_pass": "严格通过率",
     "must_include": "要点覆盖率 (must_include)",
     "citation_precision": "引用精确率",
     "refusal_precision": "拒答精确率",
     "refusal_recall": "拒答召回率",
     "refusal_accuracy": "拒答准确率",
+    "false_refusal_rate": "误拒率（可答题被拒答）",
     "hybrid_recall@5": "混合检索 Recall@5",
+    "routing_questions": "路由题数",
+    "routing_accuracy": "路由准确率",
+    "subject_accuracy": "主体抽取准确率（完全匹配）",
+    "dialog_conversations": "多轮对话数",
+    "dialog_turns": "对话轮数",
+    "dialog_route_accuracy": "对话逐轮路由准确率",
+    "dialog_subject_accuracy": "对话逐轮主体准确率",
+    "dialog_both_accuracy": "对话逐轮路由与主体均正确",
+    "dialog_conversation_accuracy": "整段对话全部正确",
+    "latency_p50": "时延 p50（秒）",
+    "latency_p95": "时延 p95（秒）",
 }
+SPLIT_NAMES = ("tune", "check", "all")
+SPLIT_HEADERS = ["tune（调优）", "check（核验）", "all（全部）"]
+HEADLINE = (
+    "qa_questions",
+    "strict_pass",
+    "must_include",
+    "refusal_recall",
+    "false_refusal_rate",
+    "citation_precision",
+    "hybrid_recall@5",
+    "routing_questions",
+    "routing_accuracy",
+    "subject_accuracy",
+    "dialog_conversations",
+    "dialog_turns",
+    "dialog_route_accuracy",
+    "dialog_subject_accuracy",
+    "dialog_both_accuracy",
+    "dialog_conversation_accuracy",
+)
+SPLIT_RETRIEVAL_KEYS = {"recall@5": "R@5", "mrr@10": "MRR@10"}
 
 
 def fmt(value: object) -> str:
     return "—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
-def markdown_report(metrics: dict) -> str:
-    run = metrics["run"]
-    lines = ["# 评测报告 / Evaluation report", ""]
-    lines += [f"- 运行时间：{run['started_at']}", f"- 题集：{', '.join(run['sets'])}"]
-    lines += [
-        f"- 语料哈希：{run['corpus_hash']}；向量模型：{run['encoder']} {run['encoder_version']}；词典：{run['dictionary_hash']}"
+def label(key: str) -> str:
+    return METRIC_LABELS.get(key, key)
+
+
+def split_rows(metrics: dict) -> list[tuple[str, list[str]]]:
+    """(label, [tune, check, all]) for each headline metric this run has data for."""
+    splits = metrics.get("splits", {})
+    rows = []
+    for key in HEADLINE:
+        values = [splits.get(split, {}).get(key) for split in SPLIT_NAMES]
+        if all(v is None or v == 0 for v in values):
+            continue  # no question of that kind in this run
+        rows.append((label(key), [fmt(v) for v in values]))
+    return rows
+
+
+def type_rows(metrics: dict) -> list[tuple[str, list[str]]]:
+    """(type, [tune, check, all]) strict pass rates, each with its question count."""
+    rows = []
+    for kind, by_split in metrics.get("strict_by_type", {}).items():
+        cells = [by_split.get(split, {}) for split in SPLIT_NAMES]
+        rows.append(
+            (
+                kind,
+                [
+                    f"{fmt(c.get('strict_pass'))} ({c.get('questions', 0)})" if c.get("questions") else "—"
+                    for c in cells
+                ],
+            )
+        )
+    return rows
+
+
+def split_retrieval_columns() -> list[str]:
+    return [f"{split} {short}" for split in SPLIT_NAMES for short in SPLIT_RETRIEVAL_KEYS.values()]
+
+
+def split_retrieval_rows(metrics: dict) -> list[tuple[str, list[str]]]:
+    """(method, [tune R@5, tune MRR, check …, all …]) — retrieval per split, side by side."""
+    by_split = metrics.get("retrieval_by_split", {})
+    methods = list(dict.fromkeys(m for split in SPLIT_NAMES for m in by_split.get(split, {})))
+    return [
+        (
+            method,
+            [
+                fmt(by_split.get(split, {}).get(method, {}).get(key))
+                for split in SPLIT_NAMES
+                for key in SPLIT_RETRIEVAL_KEYS
+            ],
+        )
+        for method in methods
     ]
-    lines += [
+
+
+def md_table(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+    return lines + [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows]
+
+
+def _run_lines(run: dict) -> list[str]:
+    return [
+        f"- 运行时间：{run['started_at']}",
+        f"- 题集：{', '.join(run['sets'])}",
+        f"- 语料哈希：{run['corpus_hash']}；向量模型：{run['encoder']} {run['encoder_version']}；词典：{run['dictionary_hash']}",
         f"- 修复方案计算日期：{run['today']}；示例数据种子：{run['sample_seed']}",
-        "",
-        "## 总体指标",
-        "",
-        "| 指标 | 数值 |",
-        "|---|---|",
     ]
-    lines += [f"| {METRIC_LABELS.get(k, k)} | {fmt(v)} |" for k, v in metrics["overall"].items()]
-    if metrics["retrieval"]:
-        keys = list(next(iter(metrics["retrieval"].values())).keys())
-        lines += [
-            "",
-            "## 检索（同一数据，各方法对比）",
-            "",
-            "| 方法 | " + " | ".join(keys) + " |",
-            "|---" * (len(keys) + 1) + "|",
-        ]
-        lines += [
-            f"| {m} | " + " | ".join(fmt(v.get(k)) for k in keys) + " |"
-            for m, v in metrics["retrieval"].items()
-        ]
-    if metrics["by_type"]:
-        keys = [
-            "questions",
-            "must_include",
-            "citation_precision",
-            "refusal_accuracy",
-            "hybrid_recall@5",
-            "latency_p50",
-            "latency_p95",
-        ]
-        lines += ["", "## 按题型", "", "| 题型 | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
-        lines += [
-            f"| {t} | " + " | ".join(fmt(v.get(k)) for k in keys) + " |"
-            for t, v in metrics["by_type"].items()
-        ]
+
+
+def _split_lines(metrics: dict) -> list[str]:
+    lines = ["", "## 分组指标（tune | check | all）", ""]
+    lines += ["check 组不参与调优，用来估计在未见题集上的表现；all 为全部题目（含未标分组的题）。", ""]
+    lines += md_table(["指标", *SPLIT_HEADERS], split_rows(metrics))
+    if metrics.get("strict_by_type"):
+        lines += ["", "## 按题型严格通过率（括号内为题数）", ""]
+        lines += md_table(["题型", *SPLIT_HEADERS], type_rows(metrics))
+    return lines
+
+
+def _overall_lines(metrics: dict) -> list[str]:
+    lines = ["", "## 总体指标（全部题目）", "", "| 指标 | 数值 |", "|---|---|"]
+    rows = [(k, v) for k, v in metrics["overall"].items() if k != "qa_questions"]  # same as "questions"
+    return lines + [f"| {label(k)} | {fmt(v)} |" for k, v in rows]
+
+
+def _retrieval_lines(metrics: dict) -> list[str]:
+    if not metrics["retrieval"]:
+        return []
+    keys = list(next(iter(metrics["retrieval"].values())).keys())
+    rows = [(m, [fmt(v.get(k)) for k in keys]) for m, v in metrics["retrieval"].items()]
+    lines = ["", "## 检索（同一数据，各方法对比）", "", *md_table(["方法", *keys], rows)]
+    if metrics.get("retrieval_by_split"):
+        lines += ["", "### 检索分组（tune | check | all）", ""]
+        lines += md_table(["方法", *split_retrieval_columns()], split_retrieval_rows(metrics))
+    return lines
+
+
+def _type_lines(metrics: dict) -> list[str]:
+    if not metrics["by_type"]:
+        return []
+    keys = [
+        "questions",
+        "strict_pass",
+        "must_include",
+        "citation_precision",
+        "refusal_accuracy",
+        "hybrid_recall@5",
+        "latency_p50",
+        "latency_p95",
+    ]
+    rows = [(t, [fmt(v.get(k)) for k in keys]) for t, v in metrics["by_type"].items()]
+    return ["", "## 按题型（全部题目）", "", *md_table(["题型", *keys], rows)]
+
+
+def _confusion_lines(table: dict[str, dict[str, int]]) -> list[str]:
+    predicted = sorted({p for row in table.values() for p in row})
+    rows = [(g, [str(row.get(p, 0)) for p in predicted]) for g, row in table.items()]
+    return md_table(["标注 \\ 预测", *predicted], rows)
+
+
+def _routing_lines(metrics: dict) -> list[str]:
     routing = metrics["routing"]
-    if routing["questions"]:
-        lines += [
-            "",
-            "## 路由",
-            "",
-            f"准确率 {fmt(routing['routing_accuracy'])}，主体抽取 {fmt(routing['subject_accuracy'])}",
-            "",
-        ]
-        predicted = sorted({p for row in routing["confusion"].values() for p in row})
-        lines += ["| 标注 \\ 预测 | " + " | ".join(predicted) + " |", "|---" * (len(predicted) + 1) + "|"]
-        lines += [
-            f"| {g} | " + " | ".join(str(row.get(p, 0)) for p in predicted) + " |"
-            for g, row in routing["confusion"].items()
-        ]
-    lines += ["", "## 时延（秒，仅报告，不作断言）", ""]
-    lines += [
+    if not routing["questions"]:
+        return []
+    return [
+        "",
+        "## 路由",
+        "",
+        f"准确率 {fmt(routing['routing_accuracy'])}，主体抽取 {fmt(routing['subject_accuracy'])}",
+        "",
+        *_confusion_lines(routing["confusion"]),
+    ]
+
+
+def _dialog_lines(metrics: dict) -> list[str]:
+    dialog = metrics.get("dialog", {})
+    if not dialog.get("dialog_turns"):
+        return []
+    keys = ["dialog_turns", "dialog_route_accuracy", "dialog_subject_accuracy", "dialog_both_accuracy"]
+    rows = [(f"第{n}轮", [fmt(v.get(k)) for k in keys]) for n, v in dialog["by_turn"].items()]
+    return [
+        "",
+        "## 多轮对话（逐轮）",
+        "",
+        f"{dialog['dialog_conversations']} 段对话、{dialog['dialog_turns']} 轮；"
+        f"整段全对 {fmt(dialog['dialog_conversation_accuracy'])}",
+        "",
+        *md_table(["轮次", *(label(k) for k in keys)], rows),
+        "",
+        *_confusion_lines(dialog["confusion"]),
+    ]
+
+
+def _latency_lines(metrics: dict) -> list[str]:
+    lines = ["", "## 时延（秒，仅报告，不作断言）", ""]
+    return lines + [
         f"- {name}：" + "，".join(f"{k} {v:.3f}" for k, v in values.items())
         for name, values in metrics["latency"].items()
         if values
     ]
+
+
+def markdown_report(metrics: dict) -> str:
+    lines = ["# 评测报告 / Evaluation report", "", *_run_lines(metrics["run"])]
+    for section in (
+        _split_lines,
+        _overall_lines,
+        _retrieval_lines,
+        _type_lines,
+        _routing_lines,
+        _dialog_lines,
+        _latency_lines,
+    ):
+        lines += section(metrics)
     return "\n".join(lines) + "\n"
 
 
@@ -101,6 +243,22 @@ def _png(figure: plt.Figure) -> str:
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     plt.close(figure)
     return base64.b64encode(buffer.getvalue()).decode()
+
+
+def strict_chart(strict_by_type: dict) -> plt.Figure:
+    """Grouped bars: strict pass per question type, one bar per split."""
+    figure, axis = plt.subplots(figsize=(8, 3.4))
+    types = list(strict_by_type)
+    width = 0.8 / len(SPLIT_NAMES)
+    for i, split in enumerate(SPLIT_NAMES):
+        values = [strict_by_type[t].get(split, {}).get("strict_pass") or 0 for t in types]
+        axis.bar([x + i * width for x in range(len(types))], values, width, label=split)
+    axis.set_xticks([x + 0.4 - width / 2 for x in range(len(types))], types)
+    axis.tick_params(axis="x", rotation=30)
+    axis.set_ylim(0, 1.05)
+    axis.legend(fontsize=8)
+    axis.set_title("Strict pass by question type and split")
+    return figure
 
 
 def charts(metrics: dict, latencies: list[float]) -> list[tuple[str, str]]:
@@ -131,6 +289,10 @@ def charts(metrics: dict, latencies: list[float]) -> list[tuple[str, str]]:
         axis.set_title("must_include coverage by question type")
         axis.tick_params(axis="x", rotation=30)
         out.append(("Per-type breakdown", _png(figure)))
+    if metrics.get("strict_by_type"):
+        out.append(
+            ("Strict pass by type (tune | check | all)", _png(strict_chart(metrics["strict_by_type"])))
+        )
     if latencies:
         figure, axis = plt.subplots(figsize=(7, 3.2))
         axis.hist(latencies, bins=20)
@@ -164,11 +326,23 @@ def write_report(out: Path, metrics: dict, rows: list[dict]) -> None:
 
 
 def compare_runs(a: dict, b: dict) -> list[tuple[str, float | None, float | None, float | None]]:
-    """(metric, A, B, B − A) for every overall and retrieval number present in either run."""
+    """(metric, A, B, B − A) for every overall, tune/check and retrieval number present in either run."""
     rows = []
     for key in sorted(set(a["overall"]) | set(b["overall"])):
         va, vb = a["overall"].get(key), b["overall"].get(key)
         rows.append((key, va, vb, vb - va if isinstance(va, float) and isinstance(vb, float) else None))
+    for split in ("tune", "check"):
+        sa, sb = a.get("splits", {}).get(split, {}), b.get("splits", {}).get(split, {})
+        for key in [k for k in HEADLINE if k in sa or k in sb]:
+            va, vb = sa.get(key), sb.get(key)
+            rows.append(
+                (
+                    f"{split}/{key}",
+                    va,
+                    vb,
+                    vb - va if isinstance(va, float) and isinstance(vb, float) else None,
+                )
+            )
     for method in sorted(set(a.get("retrieval", {})) | set(b.get("retrieval", {}))):
         ma, mb = a["retrieval"].get(method, {}), b["retrieval"].get(method, {})
         for key in sorted(set(ma) | set(mb)):

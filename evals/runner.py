@@ -3,66 +3,39 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
+from assistant.models import Answer
 from assistant.service import Assistant
 from connectors import normalise_uscc
 from corpus import fold
 from evals.baselines import LangChainFaissBaseline
-from evals.datasets import QAItem, RouteItem, load_set
-from evals.metrics import (
-    confusion,
-    contains_gold,
-    first_hit_rank,
-    mean,
-    must_include_coverage,
-    percentiles,
-    refusal_scores,
-    retrieval_metrics,
-)
+from evals.datasets import DialogItem, Item, QAItem, RouteItem, load_set
+from evals.metrics import SUBJECT_ROUTES, contains_gold, first_hit_rank, must_include_coverage
+from evals.results import EvalRun, QAResult, RouteResult, TurnResult
+from evals.summary import qa_metrics, summarise
 from indexes import METHODS, read_manifest
 
+__all__ = [
+    "EvalRun",
+    "QAResult",
+    "RouteResult",
+    "TurnResult",
+    "qa_metrics",
+    "result_rows",
+    "run_dialog_item",
+    "run_qa_item",
+    "run_route_item",
+    "run_sets",
+    "same_subject",
+    "summarise",
+]
+
 RETRIEVAL_K = 10
-
-
-@dataclass
-class QAResult:
-    id: str
-    set: str
-    type: str
-    question: str
-    route: str
-    answer: str
-    refused: bool
-    citations: list[str]
-    citation_hits: list[bool]
-    must_include: float | None
-    ranks: dict[str, int | None]
-    seconds: float
-
-
-@dataclass
-class RouteResult:
-    id: str
-    set: str
-    question: str
-    gold_route: str
-    route: str
-    gold_subject: str | None
-    subject: str | None
-    subject_match: bool
-    seconds: float
-
-
-@dataclass
-class EvalRun:
-    qa: list[QAResult] = field(default_factory=list)
-    routing: list[RouteResult] = field(default_factory=list)
-    info: dict = field(default_factory=dict)
 
 
 def same_subject(gold: str | None, found: str | None) -> bool:
@@ -71,18 +44,42 @@ def same_subject(gold: str | None, found: str | None) -> bool:
     return normalise_uscc(gold) == normalise_uscc(found) or fold(gold) == fold(found)
 
 
-def run_qa_item(
-    item: QAItem, set_name: str, assistant: Assistant, baseline: LangChainFaissBaseline
-) -> QAResult:
+def predicted_subject(answer: Answer) -> str | None:
+    """The subject as the user wrote it (or carried from an earlier turn), on subject routes only."""
+    return answer.subject_mention if answer.route in SUBJECT_ROUTES else None
+
+
+def timed_ask(
+    assistant: Assistant, question: str, conversation_id: str | None = None
+) -> tuple[Answer, float]:
+    started = time.perf_counter()
+    answer = assistant.ask(question, conversation_id=conversation_id)
+    return answer, time.perf_counter() - started
+
+
+def retrieval_ranks(
+    item: QAItem, assistant: Assistant, baseline: LangChainFaissBaseline
+) -> dict[str, int | None]:
+    if not item.gold_quotes:
+        return {}
     retriever = assistant.corpus.retriever
     ranks: dict[str, int | None] = {}
     for method in METHODS:
         texts = [h.passage.text for h in retriever.search(item.question, RETRIEVAL_K, method)]
         ranks[method] = first_hit_rank(texts, item.gold_quotes)
     ranks[baseline.name] = first_hit_rank(baseline.search(item.question, RETRIEVAL_K), item.gold_quotes)
-    started = time.perf_counter()
-    answer = assistant.ask(item.question)
-    seconds = time.perf_counter() - started
+    return ranks
+
+
+def missing_terms(answer: str, must_include: list[str]) -> list[str]:
+    return [term for term in must_include if not must_include_coverage(answer, [term])]
+
+
+def run_qa_item(
+    item: QAItem, set_name: str, assistant: Assistant, baseline: LangChainFaissBaseline
+) -> QAResult:
+    ranks = retrieval_ranks(item, assistant, baseline)
+    answer, seconds = timed_ask(assistant, item.question)
     return QAResult(
         id=item.id,
         set=set_name,
@@ -96,52 +93,83 @@ def run_qa_item(
         if item.gold_quotes
         else [],
         must_include=None if item.unanswerable else must_include_coverage(answer.text, item.must_include),
-        ranks=ranks if item.gold_quotes else {},
+        ranks=ranks,
         seconds=seconds,
+        split=item.split,
+        missing=[] if item.unanswerable else missing_terms(answer.text, item.must_include),
     )
 
 
 def run_route_item(item: RouteItem, set_name: str, assistant: Assistant) -> RouteResult:
-    started = time.perf_counter()
-    answer = assistant.ask(item.question)
-    seconds = time.perf_counter() - started
-    decision = assistant.router.route(item.question)
-    found = (
-        decision.subject.text
-        if decision.subject and decision.route in ("subject_status", "repair_steps", "applicable_measures")
-        else None
-    )
+    answer, seconds = timed_ask(assistant, item.question)
+    found = predicted_subject(answer)
     return RouteResult(
-        item.id,
-        set_name,
-        item.question,
-        item.route,
-        answer.route,
-        item.subject,
-        found,
-        same_subject(item.subject, found),
-        seconds,
+        id=item.id,
+        set=set_name,
+        question=item.question,
+        gold_route=item.route,
+        route=answer.route,
+        gold_subject=item.subject,
+        subject=found,
+        subject_match=same_subject(item.subject, found),
+        seconds=seconds,
+        split=item.split,
     )
+
+
+def run_dialog_item(item: DialogItem, set_name: str, assistant: Assistant) -> list[TurnResult]:
+    """Every turn in one conversation: the first answer's conversation_id is passed on."""
+    conversation_id: str | None = None
+    results = []
+    for number, turn in enumerate(item.turns, 1):
+        answer, seconds = timed_ask(assistant, turn.question, conversation_id)
+        conversation_id = answer.conversation_id or conversation_id
+        found = predicted_subject(answer)
+        results.append(
+            TurnResult(
+                dialog_id=item.id,
+                turn=number,
+                set=set_name,
+                question=turn.question,
+                gold_route=turn.route,
+                route=answer.route,
+                gold_subject=turn.subject,
+                subject=found,
+                subject_match=same_subject(turn.subject, found),
+                seconds=seconds,
+                split=item.split,
+                conversation_id=conversation_id or "",
+            )
+        )
+    return results
+
+
+def run_item(
+    item: Item, set_name: str, assistant: Assistant, baseline: LangChainFaissBaseline, run: EvalRun
+) -> None:
+    if isinstance(item, QAItem):
+        run.qa.append(run_qa_item(item, set_name, assistant, baseline))
+    elif isinstance(item, RouteItem):
+        run.routing.append(run_route_item(item, set_name, assistant))
+    else:
+        run.dialog.extend(run_dialog_item(item, set_name, assistant))
 
 
 def run_sets(assistant: Assistant, paths: list[Path], progress: bool = True) -> EvalRun:
     """Validate every set first (nothing runs half-way), then run them."""
-    loaded = [(path, *load_set(path)) for path in paths]
+    loaded = [(path, load_set(path)[1]) for path in paths]
     baseline = LangChainFaissBaseline(assistant.corpus.passages, assistant.corpus.retriever.encoder)
     run = EvalRun(info=run_info(assistant, paths))
-    total = sum(len(items) for _, _, items in loaded)
+    total = sum(len(items) for _, items in loaded)
     with tqdm(total=total, desc="评测", unit="题", disable=not progress) as bar:
-        for path, kind, items in loaded:
+        for path, items in loaded:
             for item in items:
-                if kind == "qa":
-                    run.qa.append(run_qa_item(item, path.name, assistant, baseline))  # type: ignore[arg-type]
-                else:
-                    run.routing.append(run_route_item(item, path.name, assistant))  # type: ignore[arg-type]
+                run_item(item, path.name, assistant, baseline, run)
                 bar.update()
     return run
 
 
-def run_info(assistant: Assistant, paths: list[Path]) -> dict:
+def run_info(assistant: Assistant, paths: list[Path]) -> dict[str, Any]:
     manifest = read_manifest(assistant.settings.index_dir)
     return {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -156,57 +184,10 @@ def run_info(assistant: Assistant, paths: list[Path]) -> dict:
     }
 
 
-def qa_metrics(results: list[QAResult]) -> dict:
-    answerable = [r for r in results if r.type != "unanswerable"]
-    hits = [h for r in answerable for h in r.citation_hits]
-    return {
-        "questions": len(results),
-        "must_include": mean(r.must_include for r in answerable),
-        "citation_precision": sum(hits) / len(hits) if hits else None,
-        **refusal_scores((r.type == "unanswerable", r.refused) for r in results),
-        "hybrid_recall@5": retrieval_metrics([r.ranks["hybrid"] for r in results if r.ranks]).get("recall@5"),
-        "latency_p50": percentiles([r.seconds for r in results]).get("p50"),
-        "latency_p95": percentiles([r.seconds for r in results]).get("p95"),
-    }
-
-
-def summarise(run: EvalRun) -> dict:
-    with_gold = [r for r in run.qa if r.ranks]
-    methods = [*METHODS, "langchain_faiss"]
-    by_type: dict[str, list[QAResult]] = defaultdict(list)
-    for r in run.qa:
-        by_type[r.type].append(r)
-    routing = {
-        "questions": len(run.routing),
-        "routing_accuracy": mean(float(r.route == r.gold_route) for r in run.routing),
-        "subject_accuracy": mean(float(r.subject_match) for r in run.routing),
-        "confusion": confusion((r.gold_route, r.route) for r in run.routing),
-        "by_route": {
-            route: mean(float(r.route == r.gold_route) for r in run.routing if r.gold_route == route)
-            for route in sorted({r.gold_route for r in run.routing})
-        },
-    }
-    overall = {
-        **qa_metrics(run.qa),
-        "routing_accuracy": routing["routing_accuracy"],
-        "subject_accuracy": routing["subject_accuracy"],
-    }
-    return {
-        "run": run.info,
-        "overall": overall,
-        "retrieval": {m: retrieval_metrics([r.ranks.get(m) for r in with_gold]) for m in methods}
-        if with_gold
-        else {},
-        "by_type": {t: qa_metrics(items) for t, items in sorted(by_type.items())},
-        "routing": routing,
-        "latency": {
-            "qa": percentiles([r.seconds for r in run.qa]),
-            "routing": percentiles([r.seconds for r in run.routing]),
-        },
-    }
-
-
-def result_rows(run: EvalRun) -> list[dict]:
-    return [{"kind": "qa", **asdict(r)} for r in run.qa] + [
-        {"kind": "routing", **asdict(r)} for r in run.routing
-    ]
+def result_rows(run: EvalRun) -> list[dict[str, Any]]:
+    """results.jsonl: one row per QA question, routing question and dialog turn."""
+    return (
+        [{"kind": "qa", **asdict(r)} for r in run.qa]
+        + [{"kind": "routing", **asdict(r)} for r in run.routing]
+        + [{"kind": "dialog", **asdict(t)} for t in run.dialog]
+    )

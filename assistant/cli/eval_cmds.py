@@ -45,7 +45,7 @@ def print_rows(title: str, first: str, columns: list[str], rows: list[tuple[str,
     if not rows:
         return
     table = Table(title=title)
-    table.add_column(first)
+    table.add_column(first, no_wrap=True)
     for column in columns:
         table.add_column(column, justify="right")
     for name, cells in rows:

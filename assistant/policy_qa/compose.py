@@ -136,7 +136,7 @@ def other_localities(
 ) -> list[Evidence]:
     """A question naming no locality: the best clause of each other document that scores nearly as well."""
     seen = {e.hit.document.doc_id for e in chosen}
-    extra = []
+    extra: list[Evidence] = []
     for candidate in evidence[:10]:
         doc_id = candidate.hit.document.doc_id
         if candidate.score < floor or len(extra) >= OTHER_DOCUMENTS:
