@@ -18,7 +18,7 @@ from assistant.policy_qa.question import has_money, has_quantity
 from corpus import DocumentMeta, Passage
 
 SECOND_CLAUSE_MARGIN = 0.03  # a clause from another passage is added when it scores within this of the best
-OTHER_DOCUMENT_MARGIN = 0.05  # no locality named: other documents' clauses this close to the best are added
+OTHER_DOCUMENT_MARGIN = 0.12  # no locality named: other documents' clauses this close to the best are added
 OTHER_DOCUMENTS = 2
 WHO_MARGIN = 0.06  # a clause naming its units may stand in for a slightly better one that names none
 ENUMERATION_ITEMS = 8  # most following clauses an enumeration head ("…以下特点：") pulls in
