@@ -40,8 +40,8 @@ SPLIT_FLOORS = {
         "hybrid_recall@5": 0.94,  # 0.958
     },
     "check": {
-        "strict_pass": 0.78,  # 0.808
-        "must_include": 0.85,  # 0.881
+        "strict_pass": 0.80,  # 0.827
+        "must_include": 0.88,  # 0.905
         "false_refusal_rate": 0.06,  # 0.024 (at most)
         "routing_accuracy": 0.96,  # 0.980
         "subject_accuracy": 0.98,  # 1.000
