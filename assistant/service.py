@@ -125,6 +125,8 @@ class Assistant:
             state.own_mention = decision.context_mention.text
         if decision.subject is not None:
             state.subject_mention = decision.subject.text
+            if answer.subject is None:  # a new subject not (yet) found: never fall back to the previous one
+                state.subject_id = None
         state.last_question, state.last_route = question, decision.route
         state.locality = next(iter(localities_in(question)), state.locality)
 

@@ -259,3 +259,12 @@ def test_langchain_tools_wrap_the_same_functions(assistant) -> None:  # type: ig
         {"subject": "朝阳市北方粮油贸易有限公司"}
     )
     assert "容缺受理" in tools["applicable_measures"].invoke({"category": "守信激励", "locality": "翁源"})
+
+
+def test_an_unknown_new_subject_never_falls_back_to_the_previous_one(assistant) -> None:  # type: ignore[no-untyped-def]
+    first = assistant.ask("翁源县青云茶业有限公司的信用状况怎么样？")
+    assert first.subject is not None
+    unknown = assistant.ask("那翁源县不存在测试有限公司呢？", first.conversation_id)
+    assert unknown.clarification and "翁源县不存在测试有限公司" in unknown.text
+    follow = assistant.ask("它被罚过吗", first.conversation_id)
+    assert follow.subject is None or follow.subject.name != "翁源县青云茶业有限公司"
