@@ -144,7 +144,10 @@ class PolicyQA:
                 if other != locality:
                     side = side.replace(other, "")
             assessed = self.assess(side, frame, locality)
-            on_side = [e for e in assessed.evidence if locality_matches(locality, e.hit.document)]
+            scope = self.finder.scope(locality)
+            on_side = [
+                e for e in assessed.evidence if scope is None or scope.accepts(e.hit.passage, e.hit.document)
+            ]
             hits += assessed.hits
             composed = compose_lines(on_side, frame, citations, self.passages, self.index)
             if assessed.verdict.answerable and composed:

@@ -65,10 +65,20 @@ class EvidenceFinder:
     def tokenizer(self) -> ChineseTokenizer:
         return self.retriever.tokenizer
 
+    def scope(self, locality: str | None) -> SearchFilter | None:
+        """The documents a named place means. A province named when the corpus holds that province's own
+        plan (its title names 河南省) means that plan, not every document of a city inside the province."""
+        if not locality:
+            return None
+        key = locality.rstrip("省市县区")
+        documents = self.retriever.documents.values()
+        provincial = tuple(d.doc_id for d in documents if f"{key}省" in d.title)
+        return SearchFilter(doc_ids=provincial) if provincial else SearchFilter(locality=locality)
+
     def search(self, question: str, locality: str | None = None, k: int | None = None) -> list[Hit]:
         vector = self.retriever.query_vector(question)
         limit = k or self.top_k
-        filters = SearchFilter(locality=locality) if locality else None
+        filters = self.scope(locality)
         hits = self.retriever.search(question, limit, filters=filters, query_vector=vector)
         return hits or self.retriever.search(question, limit, query_vector=vector)
 
