@@ -21,6 +21,7 @@ from assistant.subjects import (
     SubjectMention,
     back_reference,
     detect_subjects,
+    main_mention,
     mask_mentions,
     own_reference,
 )
@@ -118,12 +119,6 @@ def is_greeting(question: str) -> bool:
         and has_any(stripped, GREETINGS) is not None
         and not has_any(stripped, DOMAIN_WORDS)
     )
-
-
-def main_mention(mentions: list[SubjectMention]) -> SubjectMention | None:
-    """A code first (unambiguous), then a stored name, then a name-like phrase; earliest first."""
-    ranked = sorted(mentions, key=lambda m: (m.kind != "code", not m.stored, m.start))
-    return ranked[0] if ranked else None
 
 
 def masked_question(

@@ -17,10 +17,10 @@ from assistant.policy_qa.answerability import AnswerabilityModel
 from assistant.policy_qa.evidence import idf_table
 from assistant.policy_qa.question import localities_in
 from assistant.route_model import SUBJECT_ROUTES, RouteModel
-from assistant.router import GENERIC_NOUNS, DialogContext, RouteDecision, Router, main_mention
+from assistant.router import GENERIC_NOUNS, DialogContext, RouteDecision, Router
 from assistant.runtime import PolicyCorpus
 from assistant.settings import Settings
-from assistant.subjects import detect_subjects, own_reference
+from assistant.subjects import detect_subjects, main_mention, own_reference
 from assistant.tools.common import ToolResult
 from assistant.tools.measures import applicable_measures
 from assistant.tools.repair import national_repair_periods, repair_steps

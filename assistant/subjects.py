@@ -182,13 +182,17 @@ def detect_subjects(
     return sorted([*codes, *stored, *phrases], key=lambda m: m.start)
 
 
+def main_mention(mentions: Sequence[SubjectMention]) -> SubjectMention | None:
+    """A code first (it is unambiguous), then a stored name, then a name-like phrase; earliest first."""
+    ranked = sorted(mentions, key=lambda m: (m.kind != "code", not m.stored, m.start))
+    return ranked[0] if ranked else None
+
+
 def find_subject(
     question: str, lookup: NameLookup | None = None, generic: GenericCheck | None = None
 ) -> SubjectMention | None:
-    """The main mention: a code first (it is unambiguous), else the first stored name, else a phrase."""
-    mentions = detect_subjects(question, lookup, generic)
-    ranked = sorted(mentions, key=lambda m: (m.kind != "code", not m.stored, m.start))
-    return ranked[0] if ranked else None
+    """The main mention of the question, if any."""
+    return main_mention(detect_subjects(question, lookup, generic))
 
 
 def mask_mentions(question: str, mentions: Sequence[SubjectMention], placeholder: str) -> str:
