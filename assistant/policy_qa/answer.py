@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.citations import CitationList
 from assistant.models import Answer
 from assistant.policy_qa.answerability import (
@@ -135,21 +137,18 @@ class PolicyQA:
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
 
     def compare(self, question: str, frame: QuestionFrame) -> Answer:
-        """The best evidence per locality, side by side; a silent side is named as silent."""
+        """The best evidence per locality, side by side; a silent side is named as silent.
+
+        Documents answer the same point in parallel clauses, so each side's evidence is re-ranked by its
+        likeness to the strongest side's best sentence as well as by its own score.
+        """
+        sides = [(locality, *self.side_evidence(question, frame, locality)) for locality in frame.localities]
+        anchor = max((ev[0] for _, _, ev in sides if ev), key=lambda e: e.score, default=None)
         citations = CitationList(self.documents)
         lines, answered, hits = [], 0, []
-        for locality in frame.localities:
-            side = question
-            for other in frame.localities:
-                if other != locality:
-                    side = side.replace(other, "")
-            assessed = self.assess(side, frame, locality)
-            scope = self.finder.scope(locality)
-            on_side = [
-                e for e in assessed.evidence if scope is None or scope.accepts(e.hit.passage, e.hit.document)
-            ]
+        for locality, assessed, on_side in sides:
             hits += assessed.hits
-            composed = compose_lines(on_side, frame, citations, self.passages, self.index)
+            composed = compose_lines(aligned(on_side, anchor), frame, citations, self.passages, self.index)
             if assessed.verdict.answerable and composed:
                 answered += 1
                 lines.append(f"【{locality}】" + composed[0])
@@ -158,6 +157,20 @@ class PolicyQA:
         if not answered:
             return self.refuse(question, hits, "所比较的各地文件均无对应条文")
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+
+    def side_evidence(
+        self, question: str, frame: QuestionFrame, locality: str
+    ) -> tuple[Assessed, list[Evidence]]:
+        side = question
+        for other in frame.localities:
+            if other != locality:
+                side = side.replace(other, "")
+        assessed = self.assess(side, frame, locality)
+        scope = self.finder.scope(locality)
+        on_side = [
+            e for e in assessed.evidence if scope is None or scope.accepts(e.hit.passage, e.hit.document)
+        ]
+        return assessed, on_side
 
     def document_answer(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer | None:
         """Metadata answers about the document(s) the question names (or the best-matching one)."""
@@ -213,3 +226,18 @@ class PolicyQA:
                 f"{doc.locality.label}《{short_title(doc)}》{row.section_label}：{row.text}（责任单位：{units}）[{number}]"
             )
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+
+
+ALIGN_WEIGHT = 0.3  # how much a side's sentence gains for resembling the strongest side's best sentence
+
+
+def aligned(evidence: list[Evidence], anchor: Evidence | None) -> list[Evidence]:
+    """Evidence re-ranked by own score plus likeness to the anchor sentence (the anchor itself is unchanged)."""
+    if anchor is None or anchor.vector is None or not evidence or evidence[0] is anchor:
+        return evidence
+
+    def key(e: Evidence) -> float:
+        likeness = float(np.dot(e.vector, anchor.vector)) if e.vector is not None else 0.0
+        return e.score + ALIGN_WEIGHT * likeness
+
+    return sorted(evidence, key=key, reverse=True)

@@ -29,6 +29,7 @@ class Evidence:
     score: float
     dense: float
     lexical: float
+    vector: np.ndarray | None = None  # the sentence's stored embedding
 
 
 def idf_table(tokenizer: ChineseTokenizer, texts: list[str]) -> dict[str, float]:
@@ -91,13 +92,13 @@ class EvidenceFinder:
         for rank, hit in enumerate(hits):
             texts, vectors = self.retriever.sentences_of(self.retriever.passage_index(hit.passage.passage_id))
             similarities = np.asarray(vectors) @ query if len(texts) else np.zeros(0)
-            for text, similarity in zip(texts, similarities, strict=True):
+            for text, similarity, vector in zip(texts, similarities, vectors, strict=True):
                 if text in seen or not usable(text):
                     continue
                 seen.add(text)
                 lexical = lexical_overlap(tokens, text, self.idf)
                 score = float(similarity) + LEXICAL_WEIGHT * lexical + RANK_WEIGHT / (1 + rank)
-                found.append(Evidence(text, hit, rank, score, float(similarity), lexical))
+                found.append(Evidence(text, hit, rank, score, float(similarity), lexical, vector))
         return sorted(found, key=lambda e: -e.score)
 
     def gather(self, question: str, locality: str | None = None) -> tuple[list[Hit], list[Evidence]]:
