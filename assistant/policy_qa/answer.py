@@ -235,9 +235,10 @@ def aligned(evidence: list[Evidence], anchor: Evidence | None) -> list[Evidence]
     """Evidence re-ranked by own score plus likeness to the anchor sentence (the anchor itself is unchanged)."""
     if anchor is None or anchor.vector is None or not evidence or evidence[0] is anchor:
         return evidence
+    target = anchor.vector
 
     def key(e: Evidence) -> float:
-        likeness = float(np.dot(e.vector, anchor.vector)) if e.vector is not None else 0.0
+        likeness = float(np.dot(e.vector, target)) if e.vector is not None else 0.0
         return e.score + ALIGN_WEIGHT * likeness
 
     return sorted(evidence, key=key, reverse=True)
