@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,13 +17,14 @@ from assistant.policy_qa.answerability import (
     missing_years,
     uncovered_places,
 )
-from assistant.policy_qa.compose import compose_lines, short_title
+from assistant.policy_qa.compose import compose_lines, short_title, typed
 from assistant.policy_qa.documents import document_lines
 from assistant.policy_qa.evidence import Evidence, EvidenceFinder, lexical_overlap
 from assistant.policy_qa.frame import QuestionFrame, frame_question
 from corpus import DocumentMeta, Passage
 from indexes import Hit, HybridRetriever, locality_matches
 
+ANAPHORA = re.compile(r"这项|这个|这些|这类|这方面|该项|此项|上述|其中")  # a part that points back to the first
 TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
 SIDE_SILENT = "现有文件未就此作出规定。"
@@ -68,8 +69,10 @@ class PolicyQA:
         tagged = [(w.word, w.flag) for w in self.retriever.tokenizer._tagger.lcut(question)]
         return frame_question(question, tagged)
 
-    def assess(self, question: str, frame: QuestionFrame, locality: str | None) -> Assessed:
-        hits, evidence = self.finder.gather(question, locality)
+    def assess(
+        self, question: str, frame: QuestionFrame, locality: str | None, doc_ids: tuple[str, ...] = ()
+    ) -> Assessed:
+        hits, evidence = self.finder.gather(question, locality, level=frame.level, doc_ids=doc_ids)
         texts = "".join(
             h.passage.text + h.document.title + (h.document.date or "") + str(h.document.year) for h in hits
         )
@@ -91,7 +94,7 @@ class PolicyQA:
         """The answerability features of a whole question (what the model is fitted on)."""
         frame = self.frame(question)
         locality = frame.localities[0] if len(frame.localities) == 1 else None
-        return self.features_of(question, self.finder.gather(question, locality)[1], frame)
+        return self.features_of(question, self.finder.gather(question, locality, frame.level)[1], frame)
 
     def answer(self, question: str, locality: str | None = None) -> Answer:
         frame = self.frame(question)
@@ -118,23 +121,37 @@ class PolicyQA:
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
 
     def multi_part(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
-        """One cited answer per part; a part the documents do not answer says so."""
+        """One cited answer per part; a part the documents do not answer says so. A later part that names
+        no place of its own is read in the document that answered the first part ("…平台安全上又有什么要求")."""
         citations = CitationList(self.documents)
         lines, answered, hits = [], 0, []
+        anchor: tuple[str, ...] = ()
         for number, part in enumerate(frame.parts, 1):
-            part_frame = self.frame(part)
-            assessed = self.assess(part, part_frame, locality)
+            part_frame = replace(self.frame(part), level=frame.level)
+            asked = f"{frame.parts[0]}，{part}" if number > 1 and ANAPHORA.search(part) else part
+            assessed = self.assess_part(asked, part_frame, locality, anchor)
             hits += assessed.hits
             composed = compose_lines(assessed.evidence, part_frame, citations, self.passages, self.index)
             lines.append(f"（{number}）{part}？")
             if assessed.verdict.answerable and composed:
                 answered += 1
                 lines += composed[:1]
+                anchor = anchor or (typed(assessed.evidence, part_frame)[0].hit.document.doc_id,)
             else:
                 lines.append(SIDE_SILENT)
         if not answered:
             return self.refuse(question, hits, "各部分均无对应条文")
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+
+    def assess_part(
+        self, part: str, frame: QuestionFrame, locality: str | None, anchor: tuple[str, ...]
+    ) -> Assessed:
+        """A part in the first part's document when it names no place and that document answers it."""
+        if anchor and not frame.localities:
+            scoped = self.assess(part, frame, locality, doc_ids=anchor)
+            if scoped.verdict.answerable:
+                return scoped
+        return self.assess(part, frame, locality)
 
     def compare(self, question: str, frame: QuestionFrame) -> Answer:
         """The best evidence per locality, side by side; a silent side is named as silent.

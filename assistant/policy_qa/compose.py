@@ -23,8 +23,10 @@ OTHER_DOCUMENTS = 2
 WHO_MARGIN = 0.06  # a clause naming its units may stand in for a slightly better one that names none
 ENUMERATION_ITEMS = 8  # most following clauses an enumeration head ("…以下特点：") pulls in
 _BODY = re.compile(
-    r"((?:[市县区省镇]|国家)?[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|办|厅|院|中心|法院|检察院|银行|管委会|分局|支行|政府))"
+    r"((?:[市县区省镇]|国家)?[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|办|厅|院|中心|法院|检察院|银行|管委会|分局|支行|政府))(?![理法事公])"
 )
+MIRROR_SHARE = 0.8  # share of a table row's character pairs found in a sentence for the row to restate it
+_HEADING_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.．、]")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|月底|前完成|之前|以前")
 
 
@@ -158,6 +160,27 @@ def naming_units(evidence: Sequence[Evidence], best: Evidence, window: int = 10)
     return None
 
 
+def bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def mirrored_row(evidence: Evidence, passages: Sequence[Passage]) -> Passage | None:
+    """The task-table row of the same document that restates the evidence sentence (documents list each
+    task again in a table with its units): most of the row's character pairs occur in the sentence."""
+    sentence = bigrams(evidence.text)
+    best, best_share = None, MIRROR_SHARE
+    for row in passages:
+        if row.doc_id != evidence.hit.passage.doc_id or row.kind != "table_row":
+            continue
+        if not (row.lead_units or row.responsible_units):
+            continue
+        body = bigrams(_HEADING_NUMBER.sub("", row.text))
+        share = len(body & sentence) / len(body) if body else 0.0
+        if share >= best_share:
+            best, best_share = row, share
+    return best
+
+
 def clause_line(
     evidence: Evidence,
     frame: QuestionFrame,
@@ -167,6 +190,11 @@ def clause_line(
 ) -> str:
     passage, doc = evidence.hit.passage, evidence.hit.document
     line = quote_line(passage, doc, citations, following_clauses(passage, passages, index))
-    if frame.main_aspect == "who" and (note := units_note(passage)):
+    if frame.main_aspect != "who":
+        return line
+    if not (passage.lead_units or passage.responsible_units) and (row := mirrored_row(evidence, passages)):
+        number = citations.cite(row)
+        return line + f"\n（任务清单{row.section_label}：{clause_text(row)}；{units_note(row)}）[{number}]"
+    if note := units_note(passage):
         line += f"\n（{note}）"
     return line

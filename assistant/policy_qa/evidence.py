@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from corpus import DocumentMeta
 from indexes import Hit, HybridRetriever, SearchFilter
 from indexes.tokenizer import ChineseTokenizer
 
@@ -56,6 +58,25 @@ def usable(sentence: str) -> bool:
     return len(body) >= MIN_SENTENCE_CHARS and not (sentence != body and len(body) <= 24)
 
 
+def documents_at_level(level: str, documents: Iterable[DocumentMeta]) -> tuple[str, ...]:
+    """Documents issued at an administrative level, from their metadata: a district's or a county's own
+    documents, a city's, or a provincial plan (its title names its province)."""
+
+    def at_level(doc: DocumentMeta) -> bool:
+        place = doc.locality
+        province_plan = bool(place.province) and place.province in doc.title
+        if level == "province":
+            return province_plan
+        if province_plan:
+            return False
+        if level == "city":
+            return bool(place.city) and not place.county
+        suffix = {"district": "区", "county": "县"}.get(level)
+        return bool(suffix and place.county and place.county.endswith(suffix))
+
+    return tuple(doc.doc_id for doc in documents if at_level(doc))
+
+
 @dataclass
 class EvidenceFinder:
     retriever: HybridRetriever
@@ -66,20 +87,31 @@ class EvidenceFinder:
     def tokenizer(self) -> ChineseTokenizer:
         return self.retriever.tokenizer
 
-    def scope(self, locality: str | None) -> SearchFilter | None:
+    def scope(self, locality: str | None, level: str | None = None) -> SearchFilter | None:
         """The documents a named place means. A province named when the corpus holds that province's own
-        plan (its title names 河南省) means that plan, not every document of a city inside the province."""
+        plan (its title names 河南省) means that plan, not every document of a city inside the province.
+        With no place named, a level ("区里", "省里") means the documents issued at that level."""
         if not locality:
-            return None
+            at_level = documents_at_level(level, self.retriever.documents.values()) if level else ()
+            return SearchFilter(doc_ids=at_level) if at_level else None
         key = locality.rstrip("省市县区")
         documents = self.retriever.documents.values()
         provincial = tuple(d.doc_id for d in documents if f"{key}省" in d.title)
         return SearchFilter(doc_ids=provincial) if provincial else SearchFilter(locality=locality)
 
-    def search(self, question: str, locality: str | None = None, k: int | None = None) -> list[Hit]:
+    def search(
+        self,
+        question: str,
+        locality: str | None = None,
+        k: int | None = None,
+        level: str | None = None,
+        doc_ids: tuple[str, ...] = (),
+    ) -> list[Hit]:
+        """`doc_ids`, when given, overrides the place scope (a later part of a question keeps the first
+        part's document)."""
         vector = self.retriever.query_vector(question)
         limit = k or self.top_k
-        filters = self.scope(locality)
+        filters = SearchFilter(doc_ids=doc_ids) if doc_ids else self.scope(locality, level)
         hits = self.retriever.search(question, limit, filters=filters, query_vector=vector)
         return hits or self.retriever.search(question, limit, query_vector=vector)
 
@@ -101,6 +133,12 @@ class EvidenceFinder:
                 found.append(Evidence(text, hit, rank, score, float(similarity), lexical, vector))
         return sorted(found, key=lambda e: -e.score)
 
-    def gather(self, question: str, locality: str | None = None) -> tuple[list[Hit], list[Evidence]]:
-        hits = self.search(question, locality)
+    def gather(
+        self,
+        question: str,
+        locality: str | None = None,
+        level: str | None = None,
+        doc_ids: tuple[str, ...] = (),
+    ) -> tuple[list[Hit], list[Evidence]]:
+        hits = self.search(question, locality, level=level, doc_ids=doc_ids)
         return hits, self.evidence(question, hits)

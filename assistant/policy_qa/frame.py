@@ -19,6 +19,7 @@ ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "quantity",
         re.compile(
             r"多少|(?<!哪)几(个|次|项|天|年|月|条|类|种|级|档|号)|多久|多长|多大|比例|百分之|期限|时限"
+            r"|(哪|第几|什么)一?(版|个版本)"
         ),
     ),
     ("when", re.compile(r"什么时候|何时|哪年|哪一年|几月几[日号]|截止(到|日期|时间)|时间节点|什么时间")),
@@ -43,6 +44,13 @@ _DOCUMENT_WORDS = re.compile(r"(这份|那份|该|本)?(文件|方案|意见|通
 _PART_SPLIT = re.compile(r"[？?；;]")
 _SECOND_PART = re.compile(r"[，,](?=(还|另外|同时|此外|以及|并且))")
 _YEAR = re.compile(r"(20\d{2})\s*年")
+# Which administrative level a question speaks of when it names no place ("区里", "全县", "省里的方案").
+LEVEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("district", re.compile(r"区里|区级|本区|全区|区政府")),
+    ("county", re.compile(r"县里|县级|本县|全县|县政府")),
+    ("city", re.compile(r"市里|市级|本市|全市|市政府")),
+    ("province", re.compile(r"省里|省级|本省|全省|省政府")),
+)
 _NOT_A_PLACE_START = ("各", "全", "本", "该", "我", "市", "县", "区", "省", "镇", "乡", "两", "多")
 PLACE_SUFFIXES = (
     "省",
@@ -61,14 +69,16 @@ PLACE_SUFFIXES = (
 )
 
 
-_ASKED_UNIT = re.compile(r"(?:几|多少)个?(工作日|个月|月|天|日|年|周|万元|元|条|次|项|家|分|倍|级|批|期)")
+_ASKED_UNIT = re.compile(
+    r"(?:几|多少)个?(工作日|个月|月|天|日|年|周|万元|元|条|次|项|家|分|倍|级|批|期)|(?:哪|第几|什么)一?个?(版)"
+)
 _UNIT_FAMILY = {"个月": "月", "日": "(?:工作)?[日天]", "天": "(?:工作)?[日天]", "工作日": "工作日"}
 
 
 def asked_unit(question: str) -> str | None:
     """The measure word a how-many question asks in (几个工作日 → 工作日, 多少万元 → 万元)."""
     match = _ASKED_UNIT.search(question)
-    return match.group(1) if match else None
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def holds_unit(text: str, unit: str) -> bool:
@@ -88,6 +98,7 @@ class QuestionFrame:
     document_aspects: tuple[str, ...]  # basis / recipients / parts / issuer / number / date
     shape: QuestionShape
     unit: str | None = None  # the measure word a how-many question asks in
+    level: str | None = None  # district / county / city / province when spoken of without a place name
 
     @property
     def main_aspect(self) -> str:
@@ -100,6 +111,12 @@ class QuestionFrame:
     @property
     def is_document_question(self) -> bool:
         return bool(self.document_aspects)
+
+
+def level_of(question: str) -> str | None:
+    """The one administrative level the question speaks of ("区里…" → district); None when none or several."""
+    levels = [name for name, pattern in LEVEL_PATTERNS if pattern.search(question)]
+    return levels[0] if len(levels) == 1 else None
 
 
 def aspects_of(text: str) -> tuple[str, ...]:
@@ -158,4 +175,5 @@ def frame_question(question: str, tagged: Sequence[tuple[str, str]] = ()) -> Que
         document_aspects=document_aspects_of(question),
         shape=shape_of(question),
         unit=asked_unit(question),
+        level=None if localities else level_of(question),
     )

@@ -57,13 +57,22 @@ def localities_in(question: str) -> tuple[str, ...]:
     return tuple(name for _, name in merged)
 
 
+_AMOUNT_ASKED = re.compile(r"多少|几[百千万]?元|金额|价格|标准是")
+
+
+def asks_amount(question: str) -> bool:
+    """Money is asked for only with an amount interrogative (交多少手续费), not when money is the topic
+    (拖欠民营企业的钱) or a yes/no question (可以收费吗)."""
+    return bool(_AMOUNT_ASKED.search(question))
+
+
 def shape_of(question: str) -> QuestionShape:
     localities = localities_in(question)
     return QuestionShape(
         who=any(w in question for w in WHO_WORDS),
         compare=len(localities) >= 2 and any(w in question for w in COMPARE_WORDS),
         quantity=any(w in question for w in QUANTITY_WORDS),
-        money=any(w in question for w in MONEY_WORDS) and "收费吗" not in question,
+        money=any(w in question for w in MONEY_WORDS) and asks_amount(question),
         years=tuple(_YEAR.findall(question)),
         localities=localities,
     )
