@@ -13,6 +13,7 @@ from assistant.catalogue import DATA_DIR
 from assistant.cli import app
 from assistant.policy_qa.answer import PolicyQA
 from assistant.policy_qa.answerability import MODEL_FILE, AnswerabilityFeatures, fit_model
+from assistant.policy_qa.wording import fit_wording
 
 console = Console()
 models_app = typer.Typer(help="学习组件：可答性模型与路由模型", no_args_is_help=True)
@@ -37,9 +38,13 @@ def labelled_questions(paths: list[Path], split: str) -> list[tuple[str, bool]]:
 
 
 def answerability_rows(
-    policy: PolicyQA, rows: list[tuple[str, bool]]
+    policy: PolicyQA, rows: list[tuple[str, bool]], wording: list[float]
 ) -> list[tuple[AnswerabilityFeatures, bool]]:
-    return [(policy.features(question), answerable) for question, answerable in rows]
+    """Evidence features of each question, with the wording model's held-out probability."""
+    return [
+        (policy.features(question, held_out), answerable)
+        for (question, answerable), held_out in zip(rows, wording, strict=True)
+    ]
 
 
 @models_app.command("fit-answerability")
@@ -55,6 +60,7 @@ def fit_answerability(
     policy = build_assistant(get_settings()).policy
     fitted_on = labelled_questions(sets, split)
     digest = hashlib.sha256("".join(sorted(q for q, _ in fitted_on)).encode()).hexdigest()[:16]
-    model = fit_model(answerability_rows(policy, fitted_on), digest)
+    wording, held_out = fit_wording([q for q, _ in fitted_on], [a for _, a in fitted_on])
+    model = fit_model(answerability_rows(policy, fitted_on, held_out), digest, wording=wording)
     model.save(out)
     console.print(f"已在 {len(fitted_on)} 题上拟合，阈值 {model.threshold:.3f}，训练准确率 {model.scores}")

@@ -85,16 +85,20 @@ class PolicyQA:
         return Assessed(hits, evidence, self.model.judge(self.features_of(question, evidence, frame)))
 
     def features_of(
-        self, question: str, evidence: list[Evidence], frame: QuestionFrame
+        self, question: str, evidence: list[Evidence], frame: QuestionFrame, wording: float | None = None
     ) -> AnswerabilityFeatures:
         tokens = self.retriever.tokenizer.content_nouns(question)
-        return evidence_features(evidence, frame, tokens, self.idf)
+        if wording is None:
+            wording = self.model.wording_probability(question)
+        return evidence_features(evidence, frame, tokens, self.idf, wording)
 
-    def features(self, question: str) -> AnswerabilityFeatures:
-        """The answerability features of a whole question (what the model is fitted on)."""
+    def features(self, question: str, wording: float | None = None) -> AnswerabilityFeatures:
+        """The answerability features of a whole question (what the model is fitted on); `wording`: the
+        wording model's held-out probability when fitting."""
         frame = self.frame(question)
         locality = frame.localities[0] if len(frame.localities) == 1 else None
-        return self.features_of(question, self.finder.gather(question, locality, frame.level)[1], frame)
+        evidence = self.finder.gather(question, locality, frame.level)[1]
+        return self.features_of(question, evidence, frame, wording)
 
     def answer(self, question: str, locality: str | None = None) -> Answer:
         frame = self.frame(question)
