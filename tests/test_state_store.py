@@ -71,3 +71,26 @@ def test_conversation_state_survives_another_store_and_is_purged(
     assert store.conversations.purge(dt.timedelta(days=1)) == 0
     assert store.conversations.purge(dt.timedelta(0)) == 1
     assert other_worker.get(state.conversation_id).subject_id is None
+
+
+def test_retention_settings_decide_what_purge_deletes(store: RecordStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.bootstrap import purge_expired
+    from assistant.settings import Settings
+
+    store.audit.write("key:aaaa", "subject_status", "x")
+    store.conversations.save("c1", {"conversation_id": "c1"})
+    keep = Settings(data_dir=tmp_path)
+    assert purge_expired(keep, store) == {"audit": 0, "conversations": 0}
+    with store.engine.begin() as connection:  # age both rows by 10 days
+        from sqlalchemy import text
+
+        connection.execute(
+            text("UPDATE audit_log SET at = :t"), {"t": dt.datetime.now(dt.UTC) - dt.timedelta(days=10)}
+        )
+        connection.execute(
+            text("UPDATE conversations SET updated_at = :t"),
+            {"t": dt.datetime.now(dt.UTC) - dt.timedelta(days=10)},
+        )
+    assert purge_expired(keep, store) == {"audit": 0, "conversations": 1}  # 7 days for conversations
+    short = Settings(data_dir=tmp_path, database={"audit_retention_days": 5})  # type: ignore[arg-type]
+    assert purge_expired(short, store) == {"audit": 1, "conversations": 0}
