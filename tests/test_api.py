@@ -38,7 +38,9 @@ def test_readyz_reports_loading_before_the_assistant_is_there(settings) -> None:
     with TestClient(app) as fresh:
         app.state.runtime.assistant = None  # as if still loading
         assert fresh.get("/readyz").status_code == 503
-        assert_problem(fresh.post("/v1/ask", json={"question": "信用修复有哪些方式？"}), 503, "not_ready")
+        loading = fresh.post("/v1/ask", json={"question": "信用修复有哪些方式？"})
+        assert_problem(loading, 503, "not_ready")
+        assert loading.headers["Retry-After"] == "1"
 
 
 def test_ask_returns_cited_answer(client: TestClient) -> None:

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from assistant import messages
 from assistant.api.problems import problem
-from assistant.errors import Overloaded, RequestTimeout
+from assistant.errors import AssistantError, NotReady, Overloaded, RequestTimeout
 
 T = TypeVar("T")
 
@@ -91,14 +91,17 @@ class _Job(Generic[T]):
 
 
 def install_admission(app: FastAPI, limit: int, timeout_seconds: float, retry_after_seconds: int) -> None:
-    """One gate per worker process (app.state.gate) and the 503 handler that adds Retry-After."""
+    """One gate per worker process (app.state.gate) and the 503 handlers that add Retry-After."""
     app.state.gate = QuestionGate(limit, timeout_seconds, retry_after_seconds)
 
-    @app.exception_handler(Overloaded)
-    async def _overloaded(_: Request, exc: Overloaded) -> JSONResponse:
+    async def retry_later(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, AssistantError)
         response = problem(exc.status, exc.code, exc.message, **exc.details)
         response.headers["Retry-After"] = str(retry_after_seconds)
         return response
+
+    app.add_exception_handler(Overloaded, retry_later)
+    app.add_exception_handler(NotReady, retry_later)  # a worker still loading: try again shortly
 
 
 def gate_of(request: Request) -> QuestionGate:
