@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from assistant.runtime import load_policy_corpus
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -14,11 +16,24 @@ def open_records(settings: Settings) -> RecordStore:
     )
 
 
-def build_assistant(settings: Settings, progress: bool = True) -> Assistant:
-    corpus = load_policy_corpus(settings, progress=progress)
+def purge_expired(settings: Settings, records: RecordStore) -> dict[str, int]:
+    """Apply the retention settings: delete old audit entries and idle conversations; returns the counts."""
+    database = settings.database
+    return {
+        "audit": records.audit.purge(dt.timedelta(days=database.audit_retention_days)),
+        "conversations": records.conversations.purge(dt.timedelta(days=database.conversation_retention_days)),
+    }
+
+
+def build_assistant(settings: Settings, progress: bool = True, read_only: bool = False) -> Assistant:
+    """Read-only (a serving worker): open the ingested corpus and index as they are, never rebuild them."""
+    corpus = load_policy_corpus(settings, progress=progress, read_only=read_only)
     chat_model = None
     if settings.llm.enabled and settings.llm.base_url and settings.llm.model:
         from assistant.policy_qa.llm import create_chat_model
 
         chat_model = create_chat_model(settings.llm.base_url, settings.llm.model, settings.llm.api_key)
-    return Assistant(settings, corpus, open_records(settings), chat_model=chat_model)
+    records = open_records(settings)
+    if not read_only:  # the serve command purges once before the workers start
+        purge_expired(settings, records)
+    return Assistant(settings, corpus, records, chat_model=chat_model)

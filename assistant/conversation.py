@@ -1,11 +1,16 @@
-"""Conversation memory: the last subject and locality, so follow-ups like “那它怎么修复？” work."""
+"""Conversation memory: the last subject and locality, so follow-ups like “那它怎么修复？” work.
+
+The state lives in the records database (connectors.ConversationTable), so any worker can answer the next turn.
+"""
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+
+from assistant.errors import InvalidQuestion
+from connectors import ConversationTable
+from connectors.conversations import MAX_ID_CHARS
 
 
 @dataclass(slots=True)
@@ -20,21 +25,23 @@ class ConversationState:
     last_route: str | None = None
 
 
-class ConversationStore:
-    """In-memory, bounded (least recently used conversations are dropped)."""
+STATE_FIELDS = frozenset(f.name for f in fields(ConversationState))
 
-    def __init__(self, max_conversations: int = 1000) -> None:
-        self._items: OrderedDict[str, ConversationState] = OrderedDict()
-        self._max = max_conversations
-        self._lock = threading.Lock()
+
+class ConversationStore:
+    """Load a conversation's state before a turn and save it after; unknown ids start a new conversation."""
+
+    def __init__(self, table: ConversationTable) -> None:
+        self._table = table
 
     def get(self, conversation_id: str | None) -> ConversationState:
-        with self._lock:
-            if conversation_id and conversation_id in self._items:
-                self._items.move_to_end(conversation_id)
-                return self._items[conversation_id]
-            state = ConversationState(conversation_id or uuid.uuid4().hex)
-            self._items[state.conversation_id] = state
-            while len(self._items) > self._max:
-                self._items.popitem(last=False)
-            return state
+        if not conversation_id:
+            return ConversationState(uuid.uuid4().hex)
+        if len(conversation_id) > MAX_ID_CHARS:
+            raise InvalidQuestion(f"对话编号过长：最多{MAX_ID_CHARS}个字符。")
+        stored = self._table.load(conversation_id) or {}
+        known = {k: v for k, v in stored.items() if k in STATE_FIELDS and k != "conversation_id"}
+        return ConversationState(conversation_id, **known)
+
+    def save(self, state: ConversationState) -> None:
+        self._table.save(state.conversation_id, asdict(state))

@@ -46,3 +46,25 @@ class IndexStale(AssistantError):
 class NotReady(AssistantError):
     code = "not_ready"
     status = 503
+
+
+class Unauthorized(AssistantError):
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(AssistantError):
+    code = "forbidden"
+    status = 403
+
+
+class Overloaded(AssistantError):
+    """More questions in flight than this worker takes; the client should retry shortly."""
+
+    code = "overloaded"
+    status = 503
+
+
+class RequestTimeout(AssistantError):
+    code = "timeout"
+    status = 504

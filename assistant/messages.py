@@ -13,3 +13,7 @@ NOT_ON_RECORD = "未找到“{name}”的主体记录：信用信息库中没有
 NEAR_CANDIDATES = "名称相近的主体有（如是其中一家，请回复统一社会信用代码）："
 CHECK_NAME = "请核对名称，或提供统一社会信用代码后再查。"
 MEASURES_HEADING = "——以下为该类主体适用的措施清单——"
+RECORDS_NEED_KEY = "查询主体信用记录需要授权：请在请求头 X-API-Key 中提供有效的 API 密钥后再查询。政策问题无需授权即可提问。"
+ROLE_DENIED = "您的 API 密钥（角色：{role}）无权进行此项操作。"
+OVERLOADED = "当前提问较多，服务繁忙，请 {seconds} 秒后重试。"
+TIMED_OUT = "回答超时（超过 {seconds} 秒），请稍后重试或精简问题。"

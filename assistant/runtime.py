@@ -50,9 +50,15 @@ def ensure_corpus(settings: Settings, progress: bool = True) -> CorpusStore:
 
 
 def load_policy_corpus(
-    settings: Settings, encoder: Encoder | None = None, rebuild: bool = True, progress: bool = True
+    settings: Settings,
+    encoder: Encoder | None = None,
+    rebuild: bool = True,
+    progress: bool = True,
+    read_only: bool = False,
 ) -> PolicyCorpus:
-    store = ensure_corpus(settings, progress)
+    """Read-only: use what was ingested and indexed (a stale index raises StaleIndexError, never a rebuild)."""
+    store = CorpusStore(settings.corpus_dir) if read_only else ensure_corpus(settings, progress)
+    rebuild = rebuild and not read_only
     documents = {d.doc_id: d for d in store.documents()}
     passages = store.passages()
     encoder = encoder or create_encoder(settings.index.encoder, settings.index.encoder_path)

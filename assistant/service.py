@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assistant import messages
+from assistant.access import ANONYMOUS, ROUTE_ACTIONS, Principal, authorize, denial_text, may
 from assistant.answers import append_answer
 from assistant.catalogue import anchor_passages, load_measures
 from assistant.citations import CitationList
@@ -56,7 +57,7 @@ class Assistant:
         )
         self.measures = load_measures(corpus.passages)
         self.anchors = anchor_passages(corpus.passages)
-        self.conversations = ConversationStore()
+        self.conversations = ConversationStore(records.conversations)
         self.chat_model = chat_model
 
     def in_domain(self, question: str) -> bool:
@@ -77,14 +78,16 @@ class Assistant:
             raise InvalidQuestion(messages.QUESTION_TOO_LONG.format(limit=limit, length=len(question)))
         return question
 
-    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+    def ask(self, question: str, conversation_id: str | None = None, caller: Principal = ANONYMOUS) -> Answer:
+        """Answer one turn. Subject records go only to a `caller` allowed to read them, and are audited."""
         question = self.validate(question)
         state = self.conversations.get(conversation_id)
         decision, asked = self.understand(question, state)
-        answer = self.dispatch(asked, decision, state)
+        answer = self.dispatch(asked, decision, state, caller)
         answer.route_reasons = decision.reasons
         answer.conversation_id = state.conversation_id
         self.remember(asked, decision, answer, state)
+        self.conversations.save(state)
         return answer
 
     def understand(self, question: str, state: ConversationState) -> tuple[RouteDecision, str]:
@@ -130,7 +133,9 @@ class Assistant:
         state.last_question, state.last_route = question, decision.route
         state.locality = next(iter(localities_in(question)), state.locality)
 
-    def dispatch(self, question: str, decision: RouteDecision, state: ConversationState) -> Answer:
+    def dispatch(
+        self, question: str, decision: RouteDecision, state: ConversationState, caller: Principal
+    ) -> Answer:
         if decision.route == "chitchat":
             return Answer(text=messages.GREETING, route="chitchat")
         if decision.route == "out_of_scope":
@@ -146,7 +151,7 @@ class Assistant:
             return (
                 measures if clauses.refused else append_answer(clauses, measures, messages.MEASURES_HEADING)
             )
-        answer = self.subject_answer(decision, state)
+        answer = self.subject_answer(decision, state, caller)
         answer.subject_mention = decision.subject.text if decision.subject else decision.uses_context
         return answer
 
@@ -200,13 +205,30 @@ class Assistant:
             lines.append(messages.CHECK_NAME)
         return Answer(text="\n".join(lines), route=route, clarification=True, candidates=candidates)  # type: ignore[arg-type]
 
-    def subject_answer(self, decision: RouteDecision, state: ConversationState) -> Answer:
+    def subject_answer(self, decision: RouteDecision, state: ConversationState, caller: Principal) -> Answer:
+        """Look up the subject and run the route's tool — only for a caller allowed to; every lookup audited."""
+        action = ROUTE_ACTIONS[decision.route]
+        if not may(caller, action):  # nothing about the subject, not even whether it is on record
+            return Answer(text=denial_text(caller, action), route=decision.route, refused=True)  # type: ignore[arg-type]
         resolved = self.resolve(decision, state)
+        written = decision.subject.text if decision.subject else decision.uses_context
         if isinstance(resolved, Answer):
+            if written is not None:  # a search that showed candidates or said "not on record"
+                self.record_access(caller, "subject_search", written)
             return resolved
+        self.record_access(caller, action, resolved.identifier, resolved.id)
         state.subject_id = resolved.id
-        state.subject_mention = decision.subject.text if decision.subject else decision.uses_context
-        return self.answer_about(decision.route, resolved)[0]
+        state.subject_mention = written
+        return self.answer_about(decision.route, resolved, caller)[0]
+
+    def record_access(
+        self, caller: Principal, action: str, target: str, subject_id: int | None = None
+    ) -> None:
+        """Authorize `caller` for `action` (raises Unauthorized/Forbidden) and write the audit entry."""
+        authorize(caller, action)
+        self.records.audit.write(
+            caller.who, action, target, client=caller.client, channel=caller.channel, subject_id=subject_id
+        )
 
     def category_measures(self, category: str, locality: str | None) -> Answer:
         """Measures for a category of subjects, the locality's own documents first."""
@@ -214,8 +236,11 @@ class Assistant:
         result = applicable_measures([category], locality, self.measures, documents, CitationList(documents))
         return self.tool_answer(result, "applicable_measures")
 
-    def answer_about(self, route: str, subject: SubjectInfo) -> tuple[Answer, SubjectProfile]:
-        """Run the route's tool on one subject's records; the answer names the subject."""
+    def answer_about(
+        self, route: str, subject: SubjectInfo, caller: Principal
+    ) -> tuple[Answer, SubjectProfile]:
+        """Run the route's tool on one subject's records (the caller must be allowed); names the subject."""
+        authorize(caller, ROUTE_ACTIONS[route])
         profile = self.records.repository.profile(subject.id)
         answer = self.tool_answer(self.run_tool(route, profile), route)
         answer.subject = SubjectRef(

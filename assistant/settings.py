@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,12 @@ class DatabaseSettings(BaseModel):
     url: str | None = Field(None, description="SQLAlchemy URL; empty = SQLite file in the data directory")
     sample_subjects: int = Field(2000, description="Subjects generated for the bundled sample database")
     sample_seed: int = Field(20201, description="Seed of the sample-data generator")
+    audit_retention_days: int = Field(
+        365, ge=1, description="Audit entries older than this are deleted at start-up and by `records purge`"
+    )
+    conversation_retention_days: int = Field(
+        7, ge=1, description="Conversations idle longer than this are forgotten (start-up and `records purge`)"
+    )
 
 
 class ApiSettings(BaseModel):
@@ -51,10 +58,26 @@ class ApiSettings(BaseModel):
     port: int = Field(8000, description="API port")
     ui_port: int = Field(8501, description="Streamlit UI port")
     api_keys: list[str] = Field(default_factory=lambda: ["dev-key"], description="Keys accepted in X-API-Key")
+    key_roles: dict[str, Literal["window", "admin", "evaluator"]] = Field(
+        default_factory=dict,
+        description="Role per key (also makes the key valid): window = status, measures, repair plan; "
+        "admin = also import and evals; evaluator = evals only. A key in api_keys without a role is admin",
+    )
     auth_disabled: bool = Field(
-        False, description="Explicitly turn off the API key check for record endpoints"
+        False, description="Explicitly turn off the API key check for subject records (everyone is admin)"
     )
     max_question_chars: int = Field(500, description="Longest question accepted")
+    workers: int = Field(1, ge=1, description="Worker processes of `serve` (each loads the index read-only)")
+    max_in_flight: int = Field(
+        4,
+        ge=0,
+        description="Questions (ask/search) one worker answers at a time; beyond it an immediate 503 with "
+        "Retry-After, never a queue (0 refuses all questions, e.g. while draining)",
+    )
+    question_timeout_seconds: float = Field(
+        20.0, gt=0, description="Time limit of one question; past it the request is answered 504"
+    )
+    retry_after_seconds: int = Field(1, ge=0, description="Retry-After of a 503 for too many questions")
     max_upload_bytes: int = Field(20_000_000, description="Largest record import file accepted")
 
 
@@ -90,10 +113,6 @@ class Settings(BaseSettings):
     @property
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{(self.data_dir / 'records.sqlite3').resolve()}"
-
-    @property
-    def audit_log(self) -> Path:
-        return self.data_dir / "audit.log"
 
 
 @lru_cache

@@ -1,5 +1,7 @@
 """Connectors layer: subject records in SQLite/PostgreSQL, importers, lookups, sample data."""
 
+from connectors.audit import AuditRecord, AuditTrail
+from connectors.conversations import ConversationTable
 from connectors.importers import ImportRejected, ImportResult, RowError, import_records
 from connectors.records import (
     CommitmentRecord,
@@ -18,7 +20,10 @@ from connectors.store import RecordStore
 from connectors.uscc import USCCError, is_valid_uscc, make_uscc, normalise_uscc, validate_uscc
 
 __all__ = [
+    "AuditRecord",
+    "AuditTrail",
     "CommitmentRecord",
+    "ConversationTable",
     "EvaluationRecord",
     "ImportRejected",
     "ImportResult",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 SUBJECT_KINDS = ("法人", "非法人组织", "个体工商户", "自然人")
@@ -144,6 +144,31 @@ class RepairApplication(Base):
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
 
     subject: Mapped[Subject] = relationship(back_populates="repairs")
+
+
+class AuditEntry(Base):
+    """One record lookup or import: who (a key id, never the key), what, which subject, when, from where."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    who: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(200), default="")  # the subject as asked (code, name, file)
+    subject_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the log outlives records
+    client: Mapped[str] = mapped_column(String(64), default="")
+    channel: Mapped[str] = mapped_column(String(16), default="")  # api / chat / stream / tool / cli / eval
+
+
+class Conversation(Base):
+    """A conversation's memory (subject, locality, pending question) as JSON, shared by all workers."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 Index("ix_penalties_subject_date", Penalty.subject_id, Penalty.decision_date)

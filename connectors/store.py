@@ -1,12 +1,15 @@
-"""One object that owns the engine: migrate, seed the sample data when empty, hand out the repository."""
+"""One object that owns the engine: migrate, seed the sample data when empty, hand out the repository,
+the audit trail and the conversation table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from connectors.audit import AuditTrail
+from connectors.conversations import ConversationTable
 from connectors.db import make_engine, migrate, session_factory
 from connectors.importers import ImportResult, import_records
 from connectors.loading import clear_records, load_sample
@@ -19,6 +22,12 @@ class RecordStore:
     engine: Engine
     sessions: sessionmaker[Session]
     repository: RecordRepository
+    audit: AuditTrail = field(init=False)
+    conversations: ConversationTable = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.audit = AuditTrail(self.sessions)
+        self.conversations = ConversationTable(self.sessions)
 
     @classmethod
     def open(cls, url: str, sample_subjects: int = 2000, seed: int = 20201) -> RecordStore:

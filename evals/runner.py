@@ -9,6 +9,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from assistant.access import local_operator
 from assistant.models import Answer
 from assistant.service import Assistant
 from connectors import normalise_uscc
@@ -53,7 +54,7 @@ def timed_ask(
     assistant: Assistant, question: str, conversation_id: str | None = None
 ) -> tuple[Answer, float]:
     started = time.perf_counter()
-    answer = assistant.ask(question, conversation_id=conversation_id)
+    answer = assistant.ask(question, conversation_id=conversation_id, caller=local_operator("eval"))
     return answer, time.perf_counter() - started
 
 

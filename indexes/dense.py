@@ -35,4 +35,5 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path) -> DenseIndex:
-        return cls(faiss.read_index(str(path)))
+        """Memory-mapped, read-only: workers share the vectors through the page cache instead of copying them."""
+        return cls(faiss.read_index(str(path), getattr(faiss, "IO_FLAG_MMAP_IFC", 0)))

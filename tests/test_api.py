@@ -38,7 +38,9 @@ def test_readyz_reports_loading_before_the_assistant_is_there(settings) -> None:
     with TestClient(app) as fresh:
         app.state.runtime.assistant = None  # as if still loading
         assert fresh.get("/readyz").status_code == 503
-        assert_problem(fresh.post("/v1/ask", json={"question": "信用修复有哪些方式？"}), 503, "not_ready")
+        loading = fresh.post("/v1/ask", json={"question": "信用修复有哪些方式？"})
+        assert_problem(loading, 503, "not_ready")
+        assert loading.headers["Retry-After"] == "1"
 
 
 def test_ask_returns_cited_answer(client: TestClient) -> None:
@@ -61,9 +63,11 @@ def test_ask_streams_server_sent_events(client: TestClient) -> None:
 
 
 def test_conversation_follow_up_over_http(client: TestClient) -> None:
-    first = client.post("/v1/ask", json={"question": "翁源县青云茶业有限公司的信用状况怎么样？"}).json()
+    first = client.post(
+        "/v1/ask", json={"question": "翁源县青云茶业有限公司的信用状况怎么样？"}, headers=KEY
+    ).json()
     follow = client.post(
-        "/v1/ask", json={"question": "那它怎么修复？", "conversation_id": first["conversation_id"]}
+        "/v1/ask", json={"question": "那它怎么修复？", "conversation_id": first["conversation_id"]}, headers=KEY
     ).json()
     assert follow["route"] == "repair_steps" and follow["subject"]["name"] == "翁源县青云茶业有限公司"
 
@@ -100,13 +104,14 @@ def test_record_endpoints_need_an_api_key(client: TestClient) -> None:
     )
 
 
-def test_subject_by_code_and_audit_log(client: TestClient, records, settings) -> None:  # type: ignore[no-untyped-def]
+def test_subject_by_code_and_audit_log(client: TestClient, records) -> None:  # type: ignore[no-untyped-def]
     code = records.repository.by_name("朝阳市北方粮油贸易有限公司")[0].subject.uscc
     body = client.get(f"/v1/subjects/{code.lower()}", headers=KEY).json()
     assert body["subject"]["name"] == "朝阳市北方粮油贸易有限公司" and len(body["penalties"]) == 2
     assert body["answer"]["route"] == "subject_status"
-    audit = [json.loads(line) for line in settings.audit_log.read_text("utf-8").splitlines()]
-    assert audit[-1]["action"] == "subject_status" and audit[-1]["who"].startswith("key:")
+    entry = records.audit.recent(1)[0]
+    assert entry.action == "subject_status" and entry.who.startswith("key:") and entry.channel == "api"
+    assert entry.target == code.lower()
 
 
 def test_subject_errors(client: TestClient) -> None:

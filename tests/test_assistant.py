@@ -6,11 +6,14 @@ import datetime as dt
 
 import pytest
 
+from assistant.access import local_operator
 from assistant.catalogue import anchor_passages, load_measures, rule_in_force
 from assistant.errors import InvalidQuestion
 from assistant.subjects import find_codes, find_subject
 from assistant.tools.repair import add_months, penalty_item
 from connectors import PenaltyRecord
+
+OPERATOR = local_operator("test")  # subject questions need a caller allowed to read records
 
 
 def test_every_catalogue_quote_is_in_its_passage(policy_corpus) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +156,7 @@ def test_colloquial_question_is_still_answered(assistant) -> None:  # type: igno
 
 
 def test_subject_status_names_its_records(assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = assistant.ask("濮阳市恒达建材有限公司现在的信用状况怎么样？")
+    answer = assistant.ask("濮阳市恒达建材有限公司现在的信用状况怎么样？", caller=OPERATOR)
     assert answer.route == "subject_status" and answer.subject is not None
     assert "严重失信主体名单" in answer.text
     assert any(r.kind == "行政处罚" for r in answer.records)
@@ -161,7 +164,7 @@ def test_subject_status_names_its_records(assistant) -> None:  # type: ignore[no
 
 
 def test_repair_plan_for_fulfilled_general_penalty(assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = assistant.ask("朝阳市北方粮油贸易有限公司被罚款了，要怎么做信用修复？")
+    answer = assistant.ask("朝阳市北方粮油贸易有限公司被罚款了，要怎么做信用修复？", caller=OPERATOR)
     assert answer.route == "repair_steps"
     assert "现在即可申请" in answer.text and "信用修复申请书" in answer.text
     assert "“信用中国（辽宁朝阳）”网站" in answer.text
@@ -171,7 +174,7 @@ def test_repair_plan_for_fulfilled_general_penalty(assistant) -> None:  # type: 
 
 
 def test_repair_plan_requires_fulfilment_first(assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = assistant.ask("舞阳县盛源食品厂怎么修复信用？")
+    answer = assistant.ask("舞阳县盛源食品厂怎么修复信用？", caller=OPERATOR)
     assert answer.data["items"][0]["status"] == "待履行"
     assert "先履行行政处罚决定" in answer.text
 
@@ -181,33 +184,33 @@ def test_measures_for_a_category_and_for_a_subject(assistant) -> None:  # type: 
     assert by_category.route == "applicable_measures" and "乘坐飞机" in by_category.text
     for citation in by_category.citations:
         assert citation.quote in citation.passage
-    by_subject = assistant.ask("常州新北区华科电子有限公司能享受哪些守信激励措施？")
+    by_subject = assistant.ask("常州新北区华科电子有限公司能享受哪些守信激励措施？", caller=OPERATOR)
     assert by_subject.subject is not None and "守信联合激励对象" in by_subject.text
     assert "绿色通道" in by_subject.text
 
 
 def test_invalid_code_asks_back_with_reason(assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = assistant.ask("帮我查一下91410900MA45XK3R2Q这个企业有没有被列入失信名单")
+    answer = assistant.ask("帮我查一下91410900MA45XK3R2Q这个企业有没有被列入失信名单", caller=OPERATOR)
     assert answer.clarification and "校验位错误" in answer.text
 
 
 def test_ambiguous_name_lists_candidates(assistant) -> None:  # type: ignore[no-untyped-def]
-    answer = assistant.ask("查下 恒达建材有限公司 的信用状况")
+    answer = assistant.ask("查下 恒达建材有限公司 的信用状况", caller=OPERATOR)
     assert answer.clarification and len(answer.candidates) >= 2
 
 
 def test_follow_up_keeps_the_subject(assistant) -> None:  # type: ignore[no-untyped-def]
-    first = assistant.ask("翁源县青云茶业有限公司的信用状况怎么样？")
-    follow = assistant.ask("那它怎么修复？", first.conversation_id)
+    first = assistant.ask("翁源县青云茶业有限公司的信用状况怎么样？", caller=OPERATOR)
+    follow = assistant.ask("那它怎么修复？", first.conversation_id, OPERATOR)
     assert follow.route == "repair_steps" and follow.subject is not None
     assert follow.subject.name == "翁源县青云茶业有限公司"
 
 
 def test_reply_with_a_code_continues_the_question_asked_before(assistant, records) -> None:  # type: ignore[no-untyped-def]
-    first = assistant.ask("恒达建材有限公司要怎么修复信用？")
+    first = assistant.ask("恒达建材有限公司要怎么修复信用？", caller=OPERATOR)
     assert first.clarification and first.route == "repair_steps"
     code = records.repository.by_name("濮阳市恒达建材有限公司")[0].subject.uscc
-    reply = assistant.ask(code, first.conversation_id)
+    reply = assistant.ask(code, first.conversation_id, OPERATOR)
     assert reply.route == "repair_steps" and reply.subject is not None
     assert reply.subject.name == "濮阳市恒达建材有限公司"
 
@@ -253,7 +256,7 @@ def test_service_falls_back_to_extractive_when_llm_fails(assistant) -> None:  # 
 def test_langchain_tools_wrap_the_same_functions(assistant) -> None:  # type: ignore[no-untyped-def]
     from assistant.tools.langchain_tools import build_tools
 
-    tools = {t.name: t for t in build_tools(assistant)}
+    tools = {t.name: t for t in build_tools(assistant, OPERATOR)}
     assert set(tools) == {"subject_status", "repair_steps", "applicable_measures"}
     assert "朝阳市北方粮油贸易有限公司" in tools["subject_status"].invoke(
         {"subject": "朝阳市北方粮油贸易有限公司"}
@@ -262,9 +265,9 @@ def test_langchain_tools_wrap_the_same_functions(assistant) -> None:  # type: ig
 
 
 def test_an_unknown_new_subject_never_falls_back_to_the_previous_one(assistant) -> None:  # type: ignore[no-untyped-def]
-    first = assistant.ask("翁源县青云茶业有限公司的信用状况怎么样？")
+    first = assistant.ask("翁源县青云茶业有限公司的信用状况怎么样？", caller=OPERATOR)
     assert first.subject is not None
-    unknown = assistant.ask("那翁源县不存在测试有限公司呢？", first.conversation_id)
+    unknown = assistant.ask("那翁源县不存在测试有限公司呢？", first.conversation_id, OPERATOR)
     assert unknown.clarification and "翁源县不存在测试有限公司" in unknown.text
-    follow = assistant.ask("它被罚过吗", first.conversation_id)
+    follow = assistant.ask("它被罚过吗", first.conversation_id, OPERATOR)
     assert follow.subject is None or follow.subject.name != "翁源县青云茶业有限公司"

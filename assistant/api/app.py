@@ -1,21 +1,26 @@
-"""create_app(settings): the FastAPI service. The assistant loads once, in the background, at start-up."""
+"""create_app(settings): the FastAPI service. The assistant loads once, in the background, at start-up.
+
+`app_factory` is what each worker of `credit-assistant serve --workers N` imports: it opens the prepared
+index read-only (the serve command builds whatever is missing before the workers start).
+"""
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 
+from assistant.api.admission import install_admission
 from assistant.api.problems import install_problem_handlers
-from assistant.api.security import AuditLog
 from assistant.errors import NotReady
 from assistant.service import Assistant
-from assistant.settings import Settings
+from assistant.settings import Settings, get_settings
 
 DESCRIPTION = """信用政策问答助手 API：政策问答（带出处引用）、主体信用记录查询、信用修复方案、适用措施清单、文档浏览与记录导入。
 
-主体记录相关接口需在请求头提供 `X-API-Key`；所有记录查询写入审计日志；自然人身份证号始终脱敏。"""
+主体记录相关接口（以及 /v1/ask 中涉及主体记录的问题）需在请求头提供 `X-API-Key`；所有记录查询写入审计表；自然人身份证号始终脱敏。"""
 
 
 class AppState:
@@ -25,7 +30,7 @@ class AppState:
         self.ready = threading.Event()
 
 
-def get_assistant(request: Request) -> Assistant:
+async def get_assistant(request: Request) -> Assistant:
     state: AppState = request.app.state.runtime
     if state.assistant is None:
         raise NotReady(
@@ -34,14 +39,15 @@ def get_assistant(request: Request) -> Assistant:
     return state.assistant
 
 
-def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
+def create_app(settings: Settings, assistant: Assistant | None = None, read_only: bool = False) -> FastAPI:
+    """The API; without `assistant` it is built in the background (read-only: never rebuild the index)."""
     runtime = AppState()
 
     def load() -> None:
         try:
             from assistant.bootstrap import build_assistant
 
-            runtime.assistant = build_assistant(settings)
+            runtime.assistant = build_assistant(settings, progress=False, read_only=read_only)
         except Exception as exc:  # reported by /readyz, not raised into the server loop
             runtime.error = str(exc)
         finally:
@@ -61,11 +67,24 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     )
     app.state.settings = settings
     app.state.runtime = runtime
-    app.state.audit = AuditLog(settings.audit_log)
     install_problem_handlers(app)
+    api = settings.api
+    install_admission(app, api.max_in_flight, api.question_timeout_seconds, api.retry_after_seconds)
+    worker_pid = str(os.getpid())
+
+    @app.middleware("http")
+    async def _worker_pid(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers["X-Worker-Pid"] = worker_pid  # which worker process answered
+        return response
 
     from assistant.api import routes_ask, routes_documents, routes_health, routes_records
 
     for module in (routes_health, routes_ask, routes_records, routes_documents):
         app.include_router(module.router)
     return app
+
+
+def app_factory() -> FastAPI:
+    """One worker of `serve --workers N` (uvicorn imports this with factory=True)."""
+    return create_app(get_settings(), read_only=True)

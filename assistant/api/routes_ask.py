@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from assistant.api.admission import gate_of
 from assistant.api.app import get_assistant
 from assistant.api.schemas import AskRequest, SearchHit, SearchResponse
+from assistant.api.security import Caller
 from assistant.citations import make_citation
 from assistant.errors import InvalidQuestion
 from assistant.models import Answer
@@ -33,15 +35,20 @@ def stream_answer(answer: Answer, chunk: int = 24) -> Iterator[str]:
 
 
 @router.post("/ask", response_model=Answer, summary="提问：返回带引用的回答（stream=true 时为 SSE）")
-def ask(body: AskRequest, assistant: AssistantDep):  # type: ignore[no-untyped-def]
-    answer = assistant.ask(body.question, body.conversation_id)
+async def ask(body: AskRequest, request: Request, assistant: AssistantDep, caller: Caller):  # type: ignore[no-untyped-def]
+    """Policy questions need no key; a question about a subject's records needs `X-API-Key` and is audited.
+
+    Too many questions in flight: 503 with Retry-After at once; past the time limit: 504."""
+    principal = caller.via("stream" if body.stream else "chat")
+    answer = await gate_of(request).run(lambda: assistant.ask(body.question, body.conversation_id, principal))
     if body.stream:
         return StreamingResponse(stream_answer(answer), media_type="text/event-stream")
     return answer
 
 
 @router.get("/search", response_model=SearchResponse, summary="检索政策段落")
-def search(
+async def search(
+    request: Request,
     assistant: AssistantDep,
     q: Annotated[str, Query(description="检索内容", max_length=500)],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
@@ -52,7 +59,10 @@ def search(
         raise InvalidQuestion("检索内容不能为空。")
     if method not in METHODS:
         raise InvalidQuestion(f"检索方式应为 {'、'.join(METHODS)}。")
-    hits = assistant.corpus.retriever.search(q, k, method, SearchFilter(locality=locality))  # type: ignore[arg-type]
+    retriever = assistant.corpus.retriever
+    hits = await gate_of(request).run(
+        lambda: retriever.search(q, k, method, SearchFilter(locality=locality))  # type: ignore[arg-type]
+    )
     return SearchResponse(
         query=q,
         method=method,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 
 from assistant.api.app import get_assistant
 from assistant.api.schemas import ImportResponse, SubjectRecords, SubjectSummary
-from assistant.api.security import require_api_key
+from assistant.api.security import RecordCaller
 from assistant.errors import InvalidQuestion, InvalidUSCC, RecordImportError, SubjectNotFound
 from assistant.models import Answer
 from assistant.service import Assistant
@@ -18,12 +18,6 @@ from connectors import ImportRejected, SubjectInfo, USCCError, validate_uscc
 
 router = APIRouter(prefix="/v1", tags=["records"])
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
-Caller = Annotated[str, Depends(require_api_key)]
-
-
-def audit(request: Request, who: str, action: str, target: str) -> None:
-    client = request.client.host if request.client else ""
-    request.app.state.audit.write(who, action, target, client)
 
 
 def find_by_code(assistant: Assistant, code: str) -> SubjectInfo:
@@ -49,10 +43,10 @@ def summary(subject: SubjectInfo, score: float | None = None) -> SubjectSummary:
 
 
 @router.get("/subjects/{code}", response_model=SubjectRecords, summary="按统一社会信用代码查询主体信用记录")
-def subject_by_code(code: str, request: Request, assistant: AssistantDep, who: Caller) -> SubjectRecords:
-    audit(request, who, "subject_status", code[:40])
+def subject_by_code(code: str, assistant: AssistantDep, caller: RecordCaller) -> SubjectRecords:
+    assistant.record_access(caller, "subject_status", code[:40])
     subject = find_by_code(assistant, code)
-    answer, profile = assistant.answer_about("subject_status", subject)
+    answer, profile = assistant.answer_about("subject_status", subject, caller)
     return SubjectRecords(
         subject=summary(subject),
         penalties=[asdict(p) for p in profile.penalties],
@@ -68,36 +62,34 @@ def subject_by_code(code: str, request: Request, assistant: AssistantDep, who: C
     "/subjects", response_model=list[SubjectSummary], summary="按名称查询主体（精确优先，其次模糊匹配）"
 )
 def subjects_by_name(
-    request: Request,
     assistant: AssistantDep,
-    who: Caller,
+    caller: RecordCaller,
     name: Annotated[str, Query(description="主体名称或其一部分", max_length=200)],
 ) -> list[SubjectSummary]:
     if not name.strip():
         raise InvalidQuestion("名称不能为空。")
-    audit(request, who, "subject_search", name[:60])
+    assistant.record_access(caller, "subject_search", name[:60])
     return [summary(m.subject, m.score) for m in assistant.records.repository.by_name(name)]
 
 
 @router.get("/subjects/{code}/repair-plan", response_model=Answer, summary="主体的信用修复方案")
-def repair_plan(code: str, request: Request, assistant: AssistantDep, who: Caller) -> Answer:
-    audit(request, who, "repair_plan", code[:40])
-    answer, _ = assistant.answer_about("repair_steps", find_by_code(assistant, code))
+def repair_plan(code: str, assistant: AssistantDep, caller: RecordCaller) -> Answer:
+    assistant.record_access(caller, "repair_plan", code[:40])
+    answer, _ = assistant.answer_about("repair_steps", find_by_code(assistant, code), caller)
     return answer
 
 
 @router.get("/measures", response_model=Answer, summary="适用的激励或惩戒措施清单")
 def measures(
-    request: Request,
     assistant: AssistantDep,
-    who: Caller,
+    caller: RecordCaller,
     status: Annotated[str | None, Query(description="类别：" + "、".join(CATEGORY_TITLES))] = None,
     locality: Annotated[str | None, Query(description="地区，如 濮阳")] = None,
     code: Annotated[str | None, Query(description="统一社会信用代码（按主体记录判断类别）")] = None,
 ) -> Answer:
     if code:
-        audit(request, who, "measures", code[:40])
-        answer, _ = assistant.answer_about("applicable_measures", find_by_code(assistant, code))
+        assistant.record_access(caller, "measures", code[:40])
+        answer, _ = assistant.answer_about("applicable_measures", find_by_code(assistant, code), caller)
         return answer
     if status not in CATEGORY_TITLES:
         raise InvalidQuestion(f"请指定类别 status，可选：{'、'.join(CATEGORY_TITLES)}；或提供 code。")
@@ -110,7 +102,7 @@ def measures(
 async def import_records(
     request: Request,
     assistant: AssistantDep,
-    who: Caller,
+    caller: RecordCaller,
     file: Annotated[UploadFile, File(description="CSV / JSONL / XLSX 文件")],
     record_type: Annotated[str | None, Form(description="记录类型；省略时按文件名前缀判断")] = None,
 ) -> ImportResponse:
@@ -118,7 +110,7 @@ async def import_records(
     data = await file.read(limit + 1)
     if len(data) > limit:
         raise RecordImportError(f"文件过大：最大 {limit // 1_000_000} MB。")
-    audit(request, who, "import", file.filename or "")
+    assistant.record_access(caller, "import", file.filename or "")
     try:
         result = assistant.records.import_file(file.filename or "upload.csv", data, record_type or None)
     except ImportRejected as exc:

@@ -1,51 +1,39 @@
-"""API key check for record endpoints, and the audit log of record lookups."""
+"""Who is calling: the X-API-Key header becomes a Principal (anonymous when absent or not valid).
+
+What a principal may do is decided in one place, `assistant.access.authorize`, inside the service.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import threading
-import time
-from pathlib import Path
+from typing import Annotated
 
-from fastapi import Header, Request
+from fastapi import Depends, Header, Request
 
-from assistant.errors import AssistantError
+from assistant.access import Principal, authorize, key_id, role_of_key
+from assistant.errors import Unauthorized
 
-
-class Unauthorized(AssistantError):
-    code = "unauthorized"
-    status = 401
+__all__ = ["Caller", "RecordCaller", "Unauthorized", "caller", "key_id", "require_caller"]
 
 
-def key_id(api_key: str | None) -> str:
-    return "anonymous" if not api_key else "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:8]
+async def caller(
+    request: Request,
+    x_api_key: Annotated[str | None, Header(description="API 密钥；查询主体记录时必填")] = None,
+) -> Principal:
+    """The principal of this request; never raises, so policy questions work without a key."""
+    api = request.app.state.settings.api
+    client = request.client.host if request.client else ""
+    if api.auth_disabled:
+        return Principal(key_id(x_api_key), "admin", client)
+    role = role_of_key(x_api_key, api.api_keys, api.key_roles)
+    return Principal(key_id(x_api_key) if role else "anonymous", role, client)
 
 
-def require_api_key(request: Request, x_api_key: str | None = Header(None, description="API 密钥")) -> str:
-    settings = request.app.state.settings
-    if settings.api.auth_disabled:
-        return key_id(x_api_key)
-    if not x_api_key or x_api_key not in settings.api.api_keys:
-        raise Unauthorized("需要有效的 API 密钥（请求头 X-API-Key）才能查询或导入主体记录。")
-    return key_id(x_api_key)
+async def require_caller(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+    """For endpoints that only serve records: no valid key is a 401 before anything else happens."""
+    if principal.role is None:
+        authorize(principal, "subject_status")  # raises Unauthorized with the Chinese message
+    return principal
 
 
-class AuditLog:
-    """Append-only JSON Lines: who looked up what, when. Never holds a full personal ID."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    def write(self, who: str, action: str, target: str, client: str = "") -> None:
-        entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "who": who,
-            "action": action,
-            "target": target,
-            "client": client,
-        }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock, self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+Caller = Annotated[Principal, Depends(caller)]
+RecordCaller = Annotated[Principal, Depends(require_caller)]

@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
+from assistant.access import local_operator
 from assistant.bootstrap import build_assistant
 from assistant.cli import app
 from assistant.errors import AssistantError
@@ -34,7 +35,7 @@ def ask_command(question: str = typer.Argument(..., help="问题")) -> None:
     """回答一个问题，并列出出处。"""
     assistant = build_assistant(get_settings())
     try:
-        print_answer(assistant.ask(question))
+        print_answer(assistant.ask(question, caller=local_operator("cli")))
     except AssistantError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(2) from exc
@@ -45,6 +46,7 @@ def chat_command() -> None:
     """多轮对话（输入 exit 退出）。"""
     assistant = build_assistant(get_settings())
     conversation_id: str | None = None
+    operator = local_operator("cli")
     while True:
         try:
             question = console.input("[bold green]问：[/bold green]")
@@ -53,7 +55,7 @@ def chat_command() -> None:
         if question.strip().lower() in {"exit", "quit", "退出"}:
             break
         try:
-            answer = assistant.ask(question, conversation_id)
+            answer = assistant.ask(question, conversation_id, operator)
         except AssistantError as exc:
             console.print(f"[red]{exc.message}[/red]")
             continue

@@ -1,4 +1,4 @@
-"""`credit-assistant records import|show|sample`."""
+"""`credit-assistant records import|show|sample|audit|purge`."""
 
 from __future__ import annotations
 
@@ -89,3 +89,31 @@ def sample_command(
         subjects or settings.database.sample_subjects, seed or settings.database.sample_seed
     )
     console.print("已生成示例数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@records_app.command("audit")
+def audit_command(
+    limit: int = typer.Option(20, "--limit", help="显示最近多少条"),
+    action: str | None = typer.Option(None, "--action", help="只看某类操作，如 subject_status"),
+) -> None:
+    """显示最近的记录查询审计条目（谁、做了什么、哪个主体、何时、从哪里）。"""
+    table = Table("时间(UTC)", "调用方", "操作", "对象", "渠道", "客户端")
+    for entry in open_store(sample=False).audit.recent(limit, action):
+        table.add_row(
+            entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+            entry.who,
+            entry.action,
+            entry.target,
+            entry.channel,
+            entry.client,
+        )
+    console.print(table)
+
+
+@records_app.command("purge")
+def purge_command() -> None:
+    """按保留期限删除过期的审计条目和对话（启动服务时也会自动执行）。"""
+    from assistant.bootstrap import purge_expired
+
+    counts = purge_expired(get_settings(), open_store(sample=False))
+    console.print(f"已删除审计条目 {counts['audit']} 条、过期对话 {counts['conversations']} 个。")

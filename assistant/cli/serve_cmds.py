@@ -1,7 +1,8 @@
-"""`credit-assistant serve`: API and Streamlit UI together, on the bundled corpus and sample records."""
+"""`credit-assistant serve [--workers N]`: API and Streamlit UI together, on the bundled corpus and sample records."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from rich.console import Console
 from assistant.api.app import create_app
 from assistant.bootstrap import build_assistant
 from assistant.cli import app
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 
 console = Console()
 UI_ENTRY = Path(__file__).resolve().parents[2] / "ui" / "app.py"
@@ -30,14 +31,36 @@ def start_ui(api_url: str, port: int, api_key: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env)
 
 
+def prepare(settings: Settings) -> None:
+    """Ingest, index, migrate, seed, train and purge whatever is missing or stale (in a throw-away process)."""
+    build_assistant(settings)
+
+
+def prepare_in_subprocess(settings: Settings) -> None:
+    """Build once before the workers start, in a process that exits, so its memory goes back to the system."""
+    process = multiprocessing.get_context("spawn").Process(target=prepare, args=(settings,), name="prepare")
+    process.start()
+    process.join()
+    if process.exitcode != 0:
+        raise typer.Exit(process.exitcode or 1)
+
+
 @app.command("serve")
 def serve_command(
     no_ui: bool = typer.Option(False, "--no-ui", help="只启动 API"),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="API 工作进程数（默认取 CREDIT_API__WORKERS，即 1）"
+    ),
 ) -> None:
     """启动 API 与 Streamlit 界面（首次运行时解析语料并构建索引）。"""
     settings = get_settings()
+    workers = workers or settings.api.workers
     console.print("正在准备语料、索引和示例数据库……")
-    assistant = build_assistant(settings)
+    if workers > 1:
+        prepare_in_subprocess(settings)
+        application: object = "assistant.api.app:app_factory"
+    else:
+        application = create_app(settings, build_assistant(settings))
     api_url = f"http://{settings.api.host}:{settings.api.port}"
     ui = (
         None
@@ -46,15 +69,17 @@ def serve_command(
             api_url, settings.api.ui_port, settings.api.api_keys[0] if settings.api.api_keys else ""
         )
     )
-    console.print(f"[bold green]API：[/bold green]{api_url}  （文档：{api_url}/docs）")
+    console.print(f"[bold green]API：[/bold green]{api_url}  （文档：{api_url}/docs，工作进程 {workers} 个）")
     if ui is not None:
         console.print(f"[bold green]界面：[/bold green]http://localhost:{settings.api.ui_port}")
     try:
         uvicorn.run(
-            create_app(settings, assistant),
+            application,  # type: ignore[arg-type]
             host=settings.api.host,
             port=settings.api.port,
             log_level="warning",
+            workers=workers,
+            factory=workers > 1,
         )
     finally:
         if ui is not None:

@@ -1,10 +1,15 @@
-"""The record tools as LangChain StructuredTools; the adapter adds no logic."""
+"""The record tools as LangChain StructuredTools; the adapter adds no logic.
+
+The tools act for one `caller`: subject records go only to a principal allowed to read them, and every
+lookup is audited (channel `tool`), exactly as in chat.
+"""
 
 from __future__ import annotations
 
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
+from assistant.access import Principal
 from assistant.service import Assistant
 
 
@@ -20,7 +25,8 @@ class MeasuresInput(BaseModel):
     locality: str | None = Field(None, description="地区，如 濮阳")
 
 
-def build_tools(assistant: Assistant) -> list[StructuredTool]:
+def build_tools(assistant: Assistant, caller: Principal) -> list[StructuredTool]:
+    from assistant.conversation import ConversationState
     from assistant.router import RouteDecision
     from assistant.subjects import SubjectMention
     from connectors import looks_like_code
@@ -28,9 +34,9 @@ def build_tools(assistant: Assistant) -> list[StructuredTool]:
     def run(route: str, subject: str) -> str:
         written = subject.strip()
         mention = SubjectMention(written, "code" if looks_like_code(written) else "name", 0, len(written))
-        state = assistant.conversations.get(None)
+        state = ConversationState("tool")  # one call, no conversation to remember
         decision = RouteDecision(route, subject=mention)
-        return assistant.subject_answer(decision, state).text
+        return assistant.subject_answer(decision, state, caller.via("tool")).text
 
     def measures(subject: str | None = None, category: str | None = None, locality: str | None = None) -> str:
         if subject:
