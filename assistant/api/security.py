@@ -8,7 +8,8 @@ import threading
 import time
 from pathlib import Path
 
-from fastapi import Header, Request
+from fastapi import Request, Security
+from fastapi.security import APIKeyHeader
 
 from assistant.errors import AssistantError
 
@@ -22,7 +23,16 @@ def key_id(api_key: str | None) -> str:
     return "anonymous" if not api_key else "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:8]
 
 
-def require_api_key(request: Request, x_api_key: str | None = Header(None, description="API 密钥")) -> str:
+# Documented in OpenAPI as the security scheme "ApiKeyAuth"; the check (and its 401 problem) is ours.
+API_KEY_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKeyAuth",
+    description="API 密钥（查询或导入主体记录时必需）",
+    auto_error=False,
+)
+
+
+def require_api_key(request: Request, x_api_key: str | None = Security(API_KEY_HEADER)) -> str:
     settings = request.app.state.settings
     if settings.api.auth_disabled:
         return key_id(x_api_key)
