@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from assistant.api.problems import install_problem_handlers
 from assistant.api.security import AuditLog
 from assistant.errors import NotReady
+from assistant.index_swap import IndexSwap
 from assistant.service import Assistant
 from assistant.settings import Settings
 
@@ -19,10 +20,11 @@ DESCRIPTION = """信用政策问答助手 API：政策问答（带出处引用�
 
 
 class AppState:
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.assistant: Assistant | None = None
         self.error: str | None = None
         self.ready = threading.Event()
+        self.index_swap = IndexSwap(settings.index_dir)
 
 
 def get_assistant(request: Request) -> Assistant:
@@ -31,11 +33,11 @@ def get_assistant(request: Request) -> Assistant:
         raise NotReady(
             "服务正在加载索引和模型，请稍后再试。" if not state.error else f"服务加载失败：{state.error}"
         )
-    return state.assistant
+    return state.index_swap.latest(state)  # a rebuilt index is picked up here, at the next request
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
-    runtime = AppState()
+    runtime = AppState(settings)
 
     def load() -> None:
         try:
