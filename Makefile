@@ -20,3 +20,4 @@ lint: setup
 bench: setup
 	$(VENV)/python benchmarks/retrieval_bench.py
 	$(VENV)/python benchmarks/records_bench.py
+	$(VENV)/python benchmarks/scale_bench.py
