@@ -1,4 +1,8 @@
-"""Load the corpus and the index once, building whatever is missing (used by CLI, API and evals)."""
+"""Load the corpus and the index, building whatever is missing (used by CLI, API and evals).
+
+The index root holds versions (indexes/versions.py); each version also holds a snapshot of the corpus it was
+built from (`<version>/corpus`, hard links), so a process serving a version never reads another one's texts.
+"""
 
 from __future__ import annotations
 
@@ -17,17 +21,30 @@ from corpus import (
     parse_document,
     section_tree,
 )
-from indexes import ChineseTokenizer, Encoder, HybridRetriever, create_encoder, open_index
+from indexes import (
+    ChineseTokenizer,
+    Encoder,
+    HybridRetriever,
+    StaleIndexError,
+    build_index,
+    check_manifest,
+    create_encoder,
+    load_index,
+)
+from indexes.versions import build_lock, current_version, link_tree, version_dir
+
+CORPUS_SNAPSHOT = "corpus"
 
 
 @dataclass
 class PolicyCorpus:
-    """Everything the policy side needs: documents, passages, raw texts and the retriever."""
+    """Everything the policy side needs: documents, passages, raw texts, the retriever and its index version."""
 
     store: CorpusStore
     documents: dict[str, DocumentMeta]
     passages: list[Passage]
     retriever: HybridRetriever
+    version: str = ""
 
     def raw_text(self, doc_id: str) -> str:
         return self.store.text(doc_id)
@@ -49,6 +66,62 @@ def ensure_corpus(settings: Settings, progress: bool = True) -> CorpusStore:
     return store
 
 
+def publish_index(
+    settings: Settings,
+    store: CorpusStore,
+    encoder: Encoder,
+    tokenizer: ChineseTokenizer,
+    progress: bool = True,
+) -> dict:
+    """Build a new index version of `store` (with its corpus snapshot) and switch to it; the manifest."""
+    documents = {d.doc_id: d for d in store.documents()}
+    return build_index(
+        settings.index_dir,
+        store.passages(),
+        documents,
+        encoder,
+        tokenizer,
+        settings.index.batch_size,
+        progress,
+        snapshot=lambda target: link_tree(store.root, target / CORPUS_SNAPSHOT),
+    )
+
+
+def current_index(
+    settings: Settings, store: CorpusStore, encoder: Encoder, tokenizer: ChineseTokenizer
+) -> str | None:
+    """The published version, if it indexes exactly `store`'s passages with this encoder and dictionary."""
+    version = current_version(settings.index_dir)
+    if version is None or not (version_dir(settings.index_dir, version) / CORPUS_SNAPSHOT).is_dir():
+        return None
+    try:
+        check_manifest(version_dir(settings.index_dir, version), store.passages(), encoder, tokenizer)
+    except StaleIndexError:
+        return None
+    return version
+
+
+def open_version(
+    settings: Settings, version: str, encoder: Encoder, tokenizer: ChineseTokenizer
+) -> PolicyCorpus:
+    """Load one published version: its corpus snapshot and its indexes (read-only)."""
+    folder = version_dir(settings.index_dir, version)
+    store = CorpusStore(folder / CORPUS_SNAPSHOT)
+    documents = {d.doc_id: d for d in store.documents()}
+    passages = store.passages()
+    retriever = load_index(
+        folder,
+        passages,
+        documents,
+        encoder,
+        tokenizer,
+        candidates=settings.retrieval.candidates,
+        rrf_k=settings.retrieval.rrf_k,
+        dense_weight=settings.retrieval.dense_weight,
+    )
+    return PolicyCorpus(store, documents, passages, retriever, version)
+
+
 def load_policy_corpus(
     settings: Settings,
     encoder: Encoder | None = None,
@@ -56,22 +129,20 @@ def load_policy_corpus(
     progress: bool = True,
     read_only: bool = False,
 ) -> PolicyCorpus:
-    """Read-only: use what was ingested and indexed (a stale index raises StaleIndexError, never a rebuild)."""
-    store = CorpusStore(settings.corpus_dir) if read_only else ensure_corpus(settings, progress)
-    rebuild = rebuild and not read_only
-    documents = {d.doc_id: d for d in store.documents()}
-    passages = store.passages()
+    """Ingest what changed, make sure the published index matches it (building one if allowed), load it.
+    Read-only (a serving worker): open the published version as it is, never ingest or build."""
     encoder = encoder or create_encoder(settings.index.encoder, settings.index.encoder_path)
-    retriever = open_index(
-        settings.index_dir,
-        passages,
-        documents,
-        encoder,
-        ChineseTokenizer(),
-        rebuild=rebuild,
-        progress=progress,
-        candidates=settings.retrieval.candidates,
-        rrf_k=settings.retrieval.rrf_k,
-        dense_weight=settings.retrieval.dense_weight,
-    )
-    return PolicyCorpus(store, documents, passages, retriever)
+    tokenizer = ChineseTokenizer()
+    if read_only:
+        version = current_version(settings.index_dir)
+        if version is None:
+            raise StaleIndexError(f"no published index under {settings.index_dir}")
+        return open_version(settings, version, encoder, tokenizer)
+    with build_lock(settings.index_dir):  # several workers starting together build once
+        store = ensure_corpus(settings, progress)
+        version = current_index(settings, store, encoder, tokenizer)
+        if version is None:
+            if not rebuild:
+                raise StaleIndexError(f"no index of the current corpus under {settings.index_dir}")
+            version = publish_index(settings, store, encoder, tokenizer, progress)["version"]
+    return open_version(settings, version, encoder, tokenizer)

@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.loaders import SUPPORTED_SUFFIXES, LoaderError, load_document
-from corpus.models import ParsedDocument, Passage
+from corpus.models import ParsedDocument, Passage, TableRow
 from corpus.parse import parse_document
 from corpus.store import PARSER_VERSION, CorpusStore
 
@@ -24,6 +24,7 @@ class IngestReport:
     units: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     unchanged: bool = False
+    parsed: int = 0  # documents parsed this time; the others were taken over unchanged from the store
 
 
 def bundled_corpus_dir() -> Path:
@@ -61,8 +62,37 @@ def _count(report: IngestReport, documents: int, passages: list[Passage], table_
     return report
 
 
+def unchanged_documents(store: CorpusStore, hashes: dict[str, str]) -> dict[str, ParsedDocument]:
+    """What the store holds of source files that are byte-for-byte the same now, by source path.
+
+    Only the stored parts come back (metadata, raw text, passages, table rows), which is all a store keeps.
+    """
+    previous = store.read_manifest()
+    if previous.get("parser_version") != PARSER_VERSION:
+        return {}
+    sources = previous.get("sources", {})
+    passages: dict[str, list[Passage]] = {}
+    for passage in store.passages():
+        passages.setdefault(passage.doc_id, []).append(passage)
+    rows: dict[str, list[TableRow]] = {}
+    for doc_id, row in store.table_rows():
+        rows.setdefault(doc_id, []).append(row)
+    kept = {}
+    for meta in store.documents():
+        key = str(Path(meta.source_path).resolve()) if meta.source_path else ""
+        if key and sources.get(key) is not None and sources.get(key) == hashes.get(key):
+            text = store.text(meta.doc_id)
+            doc_rows, doc_passages = tuple(rows.get(meta.doc_id, [])), tuple(passages.get(meta.doc_id, []))
+            kept[meta.source_path] = ParsedDocument(meta, text, (), doc_rows, doc_passages)
+    return kept
+
+
 def ingest(paths: list[Path], store: CorpusStore, force: bool = False, progress: bool = True) -> IngestReport:
-    """Parse every supported file under `paths` into `store`; a no-op when nothing changed."""
+    """Parse every supported file under `paths` into `store`; a no-op when nothing changed.
+
+    Files whose bytes did not change since the last ingest are taken over from the store, not parsed again
+    (unless `force`), so adding, changing or removing one document parses that document only.
+    """
     files = discover(paths)
     hashes = source_hashes([f for f in files if f.is_file()])
     manifest = {
@@ -74,16 +104,23 @@ def ingest(paths: list[Path], store: CorpusStore, force: bool = False, progress:
     if not force and store.read_manifest() == manifest:
         report.unchanged = True
         return _count(report, len(store.documents()), store.passages(), len(store.table_rows()))
+    previous = {} if force else unchanged_documents(store, hashes)
     parsed: list[ParsedDocument] = []
     seen_ids: set[str] = set()
     for path in tqdm(files, desc="解析文档", unit="份", disable=not progress):
+        doc_id = doc_id_for(path)
+        while doc_id in seen_ids:
+            doc_id += "-2"
+        kept = previous.get(str(path))
+        if kept is not None and kept.meta.doc_id == doc_id:
+            parsed.append(kept)
+            seen_ids.add(doc_id)
+            continue
         try:
             text = load_document(path)
-            doc_id = doc_id_for(path)
-            while doc_id in seen_ids:
-                doc_id += "-2"
             parsed.append(parse_document(doc_id, text, source_path=str(path)))
             seen_ids.add(doc_id)
+            report.parsed += 1
         except (LoaderError, OSError, ValueError) as exc:
             report.skipped.append((str(path), str(exc)))
     store.write(

@@ -1,16 +1,17 @@
 """Index folders: bm25/ + dense.faiss + sentences + manifest.json. A manifest mismatch raises StaleIndexError.
 
-Vectors come through a content-addressed embedding cache beside the index folder, so a rebuild after
-adding or changing one document embeds only that document's new texts.
+`build_index` writes a new version under the index root and publishes it (indexes/versions.py); loading a
+root reads the version its pointer names. Vectors come through a content-addressed embedding cache beside
+the index root, so a rebuild after adding, changing or removing one document embeds only that document's
+new texts; BM25, the faiss matrix and the sentence table are rebuilt whole (no model involved).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from indexes.hybrid import HybridRetriever, index_text
 from indexes.sentences import SentenceIndex, SentenceTable, load_sentences, save_sentences
 from indexes.sparse import SparseIndex
 from indexes.tokenizer import ChineseTokenizer
+from indexes.versions import POINTER, current_version, discard, new_version, publish
 
 INDEX_FORMAT = "2"  # 2: sentences.json + sentence_vectors.npy
 
@@ -64,11 +66,13 @@ def build_index(
     tokenizer: ChineseTokenizer,
     batch_size: int = 32,
     progress: bool = True,
+    snapshot: Callable[[Path], None] | None = None,
 ) -> dict:
-    """Build the indexes into a temporary folder, then switch it in; returns the manifest.
+    """Build the indexes into a new version under the root `folder`, then publish it; returns the manifest.
 
     Passage texts and sentences are embedded together, each distinct text once, and only when the
-    embedding cache does not hold it yet; the cache is rewritten with what this build used.
+    embedding cache does not hold it yet; the cache is rewritten with what this build used. `snapshot`
+    may add files to the version before it is published (the corpus it was built from).
     """
     texts = [index_text(p, documents[p.doc_id]) for p in passages]
     table = SentenceTable.from_passages(passages)
@@ -79,34 +83,37 @@ def build_index(
     sparse = SparseIndex.build([tokenizer.tokenize(t) for t in texts])
     dense = DenseIndex.build(embedded.vectors[: len(texts)])
     sentences = SentenceIndex(table, embedded.vectors[len(texts) :])
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    sparse.save(tmp / "bm25")
-    dense.save(tmp / "dense.faiss")
-    save_sentences(tmp, sentences)
-    manifest = {
-        **expected_manifest(passages, encoder, tokenizer, table),
-        "embedded": embedded.encoded,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-    switch_in(tmp, folder)
+    version, target = new_version(folder)
+    try:
+        sparse.save(target / "bm25")
+        dense.save(target / "dense.faiss")
+        save_sentences(target, sentences)
+        if snapshot is not None:
+            snapshot(target)
+        manifest = {
+            **expected_manifest(passages, encoder, tokenizer, table),
+            "version": version,
+            "embedded": embedded.encoded,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+        publish(folder, version)
+    except BaseException:
+        discard(folder, version)
+        raise
     return manifest
 
 
-def switch_in(new: Path, folder: Path) -> None:
-    """Replace `folder` by `new` with two renames (the old one is moved aside, then deleted)."""
-    old = folder.with_name(folder.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
-        folder.rename(old)
-    new.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
+def resolve(folder: Path) -> Path:
+    """An index root → the version folder its pointer names; a version folder (or anything else) as is."""
+    if (folder / POINTER).exists():
+        version = current_version(folder)
+        return folder / version if version else folder
+    return folder
 
 
 def read_manifest(folder: Path) -> dict:
-    path = folder / "manifest.json"
+    path = resolve(folder) / "manifest.json"
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
@@ -130,6 +137,7 @@ def load_index(
     tokenizer: ChineseTokenizer,
     **options: Any,
 ) -> HybridRetriever:
+    folder = resolve(folder)
     check_manifest(folder, passages, encoder, tokenizer)
     try:
         sparse = SparseIndex.load(folder / "bm25", len(passages))

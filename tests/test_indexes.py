@@ -18,6 +18,7 @@ from indexes import (
     reciprocal_rank_fusion,
 )
 from indexes.sparse import SparseIndex
+from indexes.versions import current_version
 
 
 def test_domain_dictionary_changes_segmentation() -> None:
@@ -75,8 +76,11 @@ def test_index_round_trip_and_manifest_mismatch(policy_corpus, tmp_path: Path) -
     assert [h.dense for h in first] == pytest.approx([h.dense for h in again])
     with pytest.raises(StaleIndexError, match="corpus_hash"):
         load_index(folder, passages[:-1], docs, retriever.encoder, retriever.tokenizer)
-    shutil.rmtree(folder / "bm25")
-    (folder / "manifest.json").unlink()
+    version = folder / str(current_version(folder))  # the published version the root points at
+    shutil.rmtree(version / "bm25")
+    with pytest.raises(StaleIndexError, match="incomplete"):
+        load_index(folder, passages, docs, retriever.encoder, retriever.tokenizer)
+    (version / "manifest.json").unlink()
     with pytest.raises(StaleIndexError):
         load_index(folder, passages, docs, retriever.encoder, retriever.tokenizer)
 

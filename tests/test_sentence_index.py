@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from indexes import (
     index_text,
     load_index,
     passage_sentences,
+    read_manifest,
 )
 from indexes import tokenizer as tokenizer_module
 from indexes.embedding_cache import cache_path, merged_entries
@@ -82,7 +82,7 @@ def test_real_index_serves_every_passages_sentences(policy_corpus, settings) -> 
         assert vectors.shape == (len(texts), retriever.encoder.dim)
         total += len(texts)
     assert total == retriever.sentences.size
-    manifest = json.loads((settings.index_dir / "manifest.json").read_text("utf-8"))
+    manifest = read_manifest(settings.index_dir)
     assert manifest["sentences"] == total and manifest["format"] == "2"
     norms = np.linalg.norm(np.asarray(retriever.sentences.vectors), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4)

@@ -96,9 +96,9 @@ def install_admission(app: FastAPI, limit: int, timeout_seconds: float, retry_af
 
     async def retry_later(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AssistantError)
-        response = problem(exc.status, exc.code, exc.message, **exc.details)
-        response.headers["Retry-After"] = str(retry_after_seconds)
-        return response
+        return problem(
+            exc.status, exc.code, exc.message, {"Retry-After": str(retry_after_seconds)}, **exc.details
+        )
 
     app.add_exception_handler(Overloaded, retry_later)
     app.add_exception_handler(NotReady, retry_later)  # a worker still loading: try again shortly

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request, Response
 from assistant.api.admission import install_admission
 from assistant.api.problems import install_problem_handlers
 from assistant.errors import NotReady
+from assistant.index_swap import IndexSwap
 from assistant.service import Assistant
 from assistant.settings import Settings, get_settings
 
@@ -24,10 +25,11 @@ DESCRIPTION = """信用政策问答助手 API：政策问答（带出处引用�
 
 
 class AppState:
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.assistant: Assistant | None = None
         self.error: str | None = None
         self.ready = threading.Event()
+        self.index_swap = IndexSwap(settings.index_dir)
 
 
 async def get_assistant(request: Request) -> Assistant:
@@ -36,12 +38,12 @@ async def get_assistant(request: Request) -> Assistant:
         raise NotReady(
             "服务正在加载索引和模型，请稍后再试。" if not state.error else f"服务加载失败：{state.error}"
         )
-    return state.assistant
+    return state.index_swap.latest(state)  # a rebuilt index is picked up here, at the next request
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None, read_only: bool = False) -> FastAPI:
     """The API; without `assistant` it is built in the background (read-only: never rebuild the index)."""
-    runtime = AppState()
+    runtime = AppState(settings)
 
     def load() -> None:
         try:

@@ -1,14 +1,23 @@
-"""Errors as JSON problem details with a Chinese message and a machine code; never a bare 500."""
+"""Errors as JSON problem details with a Chinese message and a machine code; never a bare 500.
+
+Also what the OpenAPI document says about them: the `ProblemDetails` schema, the problem responses of
+each operation (with examples), and the limits that come from the settings.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant import messages
 from assistant.errors import AssistantError
 
 log = logging.getLogger("credit_assistant.api")
@@ -22,12 +31,76 @@ STATUS_TITLES = {
     405: "方法不允许",
     413: "内容过大",
     422: "输入有误",
+    500: "服务内部错误",
     503: "服务暂不可用",
+    504: "回答超时",
+}
+INTERNAL_ERROR = "服务内部错误，请稍后重试；如持续出现请联系管理员。"
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details: a machine `code`, a Chinese `detail`, and fields that depend on the error."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="about:blank#<code>")
+    title: str = Field(description="HTTP 状态的中文名称")
+    status: int = Field(description="HTTP 状态码")
+    code: str = Field(description="机器可读的错误代码")
+    detail: str = Field(description="中文说明")
+    errors: list[dict[str, Any]] | None = Field(
+        None, description="逐项原因：请求字段（field、reason）或导入文件的行（row、column、reason）"
+    )
+
+
+# Examples of each problem status, as the handlers below produce them: {status: {name: (code, detail, extra)}}.
+EXAMPLES: dict[int, dict[str, tuple[str, str, dict[str, Any]]]] = {
+    400: {"bad_request": ("http_400", STATUS_TITLES[400], {})},
+    401: {
+        "unauthorized": (
+            "unauthorized",
+            "需要有效的 API 密钥（请求头 X-API-Key）才能查询或导入主体记录。",
+            {},
+        ),
+    },
+    403: {"forbidden": ("forbidden", "当前 API 密钥的角色无权执行此操作。", {})},
+    404: {
+        "subject_not_found": (
+            "subject_not_found",
+            "未找到统一社会信用代码为 91350100M000100Y43 的主体记录。",
+            {"uscc": "91350100M000100Y43"},
+        ),
+        "document_not_found": ("document_not_found", "未找到文档：puyang-2021", {}),
+    },
+    422: {
+        "invalid_question": ("invalid_question", messages.EMPTY_QUESTION, {}),
+        "invalid_request": (
+            "invalid_request",
+            "问题缺少必填项",
+            {"errors": [{"field": "question", "reason": "缺少必填项"}]},
+        ),
+        "invalid_uscc": (
+            "invalid_uscc",
+            "统一社会信用代码校验位错误：第18位应为“L”，实际为“Q”",
+            {"uscc": "91410900MA45XK3R2Q"},
+        ),
+        "record_import_error": (
+            "record_import_error",
+            "1 行引用了不存在的主体，整个文件未导入",
+            {"errors": [{"row": 2, "column": "uscc", "reason": "未找到该主体，请先导入主体记录"}]},
+        ),
+    },
+    500: {"internal_error": ("internal_error", INTERNAL_ERROR, {})},
+    503: {
+        "not_ready": ("not_ready", "服务正在加载索引和模型，请稍后再试。", {}),
+        "overloaded": ("overloaded", messages.OVERLOADED.format(seconds="1"), {}),
+    },
+    504: {"timeout": ("timeout", messages.TIMED_OUT.format(seconds="20"), {})},
 }
 
 
-def problem(status: int, code: str, detail: str, **extra: object) -> JSONResponse:
-    body = {
+def problem_body(status: int, code: str, detail: str, **extra: object) -> dict[str, object]:
+    return {
         "type": f"about:blank#{code}",
         "title": STATUS_TITLES.get(status, "错误"),
         "status": status,
@@ -35,7 +108,37 @@ def problem(status: int, code: str, detail: str, **extra: object) -> JSONRespons
         "detail": detail,
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def problem(
+    status: int, code: str, detail: str, headers: Mapping[str, str] | None = None, **extra: object
+) -> JSONResponse:
+    return respond(problem_body(status, code, detail, **extra), headers)
+
+
+def respond(body: dict[str, object], headers: Mapping[str, str] | None = None) -> JSONResponse:
+    status = body["status"]
+    assert isinstance(status, int)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def problem_responses(*statuses: int, codes: tuple[str, ...] = ()) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of an operation: each status as application/problem+json with its examples.
+
+    `codes` narrows the examples to the error codes this operation can return; 500 is always listed.
+    """
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status in sorted({*statuses, 500}):
+        examples = {
+            name: {"summary": code, "value": problem_body(status, code, detail, **extra)}
+            for name, (code, detail, extra) in EXAMPLES.get(status, {}).items()
+            if not codes or code in codes or status == 500
+        }
+        content: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+        if examples:
+            content["examples"] = examples
+        responses[status] = {"description": STATUS_TITLES.get(status, "错误"), "content": {PROBLEM: content}}
+    return responses
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict]]:
@@ -47,6 +150,8 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict]]:
             reason = "缺少必填项"
         elif kind.startswith("string_too_long"):
             reason = f"过长（最多{error.get('ctx', {}).get('max_length', '')}字）"
+        elif kind.startswith("string_too_short") or kind == "string_pattern_mismatch":
+            reason = "不能为空"
         elif kind.startswith(("int", "float")):
             reason = "应为数字"
         elif kind == "json_invalid":
@@ -60,10 +165,27 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict]]:
     return text or "请求格式不正确", errors
 
 
+def contract_openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document plus the ProblemDetails schema and the limits that come from the settings."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ProblemDetails"] = ProblemDetails.model_json_schema()
+        question = components.get("AskRequest", {}).get("properties", {}).get("question")
+        if question is not None:  # the limit is a setting, checked by the assistant (422 invalid_question)
+            question["maxLength"] = app.state.settings.api.max_question_chars
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.openapi = lambda: contract_openapi(app)  # type: ignore[method-assign]
+
     @app.exception_handler(AssistantError)
     async def _assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.message, **exc.details)
+        return respond(problem_body(exc.status, exc.code, exc.message, **exc.details))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -77,9 +199,10 @@ def install_problem_handlers(app: FastAPI) -> None:
             if isinstance(exc.detail, str) and not exc.detail.isascii()
             else STATUS_TITLES.get(exc.status_code, "请求有误")
         )
-        return problem(exc.status_code, f"http_{exc.status_code}", detail)
+        # Keep the exception's headers: a 405 carries `Allow` with the methods the path supports.
+        return problem(exc.status_code, f"http_{exc.status_code}", detail, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
-        return problem(500, "internal_error", "服务内部错误，请稍后重试；如持续出现请联系管理员。")
+        return problem(500, "internal_error", INTERNAL_ERROR)

@@ -11,13 +11,14 @@ from fastapi.responses import StreamingResponse
 
 from assistant.api.admission import gate_of
 from assistant.api.app import get_assistant
-from assistant.api.schemas import AskRequest, SearchHit, SearchResponse
-from assistant.api.security import Caller
+from assistant.api.problems import problem_responses
+from assistant.api.schemas import NOT_BLANK, SSE_EVENT_SCHEMA, AskRequest, SearchHit, SearchResponse
+from assistant.api.security import OPTIONAL_KEY, Caller
 from assistant.citations import make_citation
 from assistant.errors import InvalidQuestion
 from assistant.models import Answer
 from assistant.service import Assistant
-from indexes import METHODS, SearchFilter
+from indexes import METHODS, Method, SearchFilter
 
 router = APIRouter(prefix="/v1", tags=["ask"])
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
@@ -34,7 +35,25 @@ def stream_answer(answer: Answer, chunk: int = 24) -> Iterator[str]:
     yield sse("done", answer.model_dump())
 
 
-@router.post("/ask", response_model=Answer, summary="提问：返回带引用的回答（stream=true 时为 SSE）")
+@router.post(
+    "/ask",
+    response_model=Answer,
+    summary="提问：返回带引用的回答（stream=true 时为 SSE）",
+    openapi_extra=OPTIONAL_KEY,
+    responses={
+        200: {
+            "description": "回答；stream=true 时为 server-sent events（meta、delta…、done）",
+            "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
+        },
+        **problem_responses(
+            400,
+            422,
+            503,
+            504,
+            codes=("http_400", "invalid_question", "invalid_request", "not_ready", "overloaded", "timeout"),
+        ),
+    },
+)
 async def ask(body: AskRequest, request: Request, assistant: AssistantDep, caller: Caller):  # type: ignore[no-untyped-def]
     """Policy questions need no key; a question about a subject's records needs `X-API-Key` and is audited.
 
@@ -46,23 +65,31 @@ async def ask(body: AskRequest, request: Request, assistant: AssistantDep, calle
     return answer
 
 
-@router.get("/search", response_model=SearchResponse, summary="检索政策段落")
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    summary="检索政策段落",
+    responses=problem_responses(
+        422, 503, 504, codes=("invalid_question", "invalid_request", "not_ready", "overloaded", "timeout")
+    ),
+)
 async def search(
     request: Request,
     assistant: AssistantDep,
-    q: Annotated[str, Query(description="检索内容", max_length=500)],
-    k: Annotated[int, Query(ge=1, le=50)] = 5,
-    method: str = "hybrid",
-    locality: str | None = None,
+    q: Annotated[str, Query(description="检索内容（不能为空）", max_length=500, json_schema_extra=NOT_BLANK)],
+    k: Annotated[int, Query(description="返回段落数", ge=1, le=50)] = 5,
+    method: Annotated[
+        str, Query(description="检索方式", json_schema_extra={"enum": list(METHODS)})
+    ] = "hybrid",
+    locality: Annotated[str | None, Query(description="按地区过滤，如 濮阳", max_length=50)] = None,
 ) -> SearchResponse:
     if not q.strip():
         raise InvalidQuestion("检索内容不能为空。")
     if method not in METHODS:
         raise InvalidQuestion(f"检索方式应为 {'、'.join(METHODS)}。")
+    chosen: Method = method  # type: ignore[assignment]  # checked against METHODS above
     retriever = assistant.corpus.retriever
-    hits = await gate_of(request).run(
-        lambda: retriever.search(q, k, method, SearchFilter(locality=locality))  # type: ignore[arg-type]
-    )
+    hits = await gate_of(request).run(lambda: retriever.search(q, k, chosen, SearchFilter(locality=locality)))
     return SearchResponse(
         query=q,
         method=method,

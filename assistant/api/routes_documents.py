@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from assistant.api.app import get_assistant
+from assistant.api.problems import problem_responses
 from assistant.api.schemas import DocumentDetail, DocumentSummary, SectionNodeModel
 from assistant.errors import DocumentNotFound
 from assistant.service import Assistant
@@ -36,7 +37,12 @@ def node_model(node: SectionNode) -> SectionNodeModel:
     return SectionNodeModel(label=node.label, children=[node_model(c) for c in node.children])
 
 
-@router.get("/documents", response_model=list[DocumentSummary], summary="政策文件列表")
+@router.get(
+    "/documents",
+    response_model=list[DocumentSummary],
+    summary="政策文件列表",
+    responses=problem_responses(503),
+)
 def documents(assistant: AssistantDep) -> list[DocumentSummary]:
     counts: dict[str, int] = {}
     for p in assistant.corpus.passages:
@@ -44,7 +50,12 @@ def documents(assistant: AssistantDep) -> list[DocumentSummary]:
     return [document_summary(m, counts.get(m.doc_id, 0)) for m in assistant.corpus.documents.values()]
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentDetail, summary="政策文件详情与章节树")
+@router.get(
+    "/documents/{doc_id}",
+    response_model=DocumentDetail,
+    summary="政策文件详情与章节树",
+    responses=problem_responses(404, 503, codes=("document_not_found", "not_ready")),
+)
 def document(doc_id: str, assistant: AssistantDep) -> DocumentDetail:
     meta = assistant.corpus.documents.get(doc_id)
     if meta is None:

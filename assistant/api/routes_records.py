@@ -5,19 +5,34 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 
 from assistant.api.app import get_assistant
-from assistant.api.schemas import ImportResponse, SubjectRecords, SubjectSummary
+from assistant.api.problems import problem_responses
+from assistant.api.schemas import NOT_BLANK, USCC_SCHEMA, ImportResponse, SubjectRecords, SubjectSummary
 from assistant.api.security import RecordCaller
 from assistant.errors import InvalidQuestion, InvalidUSCC, RecordImportError, SubjectNotFound
 from assistant.models import Answer
 from assistant.service import Assistant
 from assistant.tools.measures import CATEGORY_TITLES
 from connectors import ImportRejected, SubjectInfo, USCCError, validate_uscc
+from connectors.schemas import ROW_SCHEMAS
 
 router = APIRouter(prefix="/v1", tags=["records"])
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+# The code is checked here, not by pydantic, so that a bad one is answered with its reason (422 invalid_uscc).
+Code = Annotated[
+    str,
+    Path(description="统一社会信用代码（18位，可小写；校验位不符时返回 422）", json_schema_extra=USCC_SCHEMA),
+]
+BY_CODE = problem_responses(
+    401,
+    403,
+    404,
+    422,
+    503,
+    codes=("unauthorized", "forbidden", "subject_not_found", "invalid_uscc", "invalid_request", "not_ready"),
+)
 
 
 def find_by_code(assistant: Assistant, code: str) -> SubjectInfo:
@@ -42,8 +57,13 @@ def summary(subject: SubjectInfo, score: float | None = None) -> SubjectSummary:
     )
 
 
-@router.get("/subjects/{code}", response_model=SubjectRecords, summary="按统一社会信用代码查询主体信用记录")
-def subject_by_code(code: str, assistant: AssistantDep, caller: RecordCaller) -> SubjectRecords:
+@router.get(
+    "/subjects/{code}",
+    response_model=SubjectRecords,
+    summary="按统一社会信用代码查询主体信用记录",
+    responses=BY_CODE,
+)
+def subject_by_code(code: Code, assistant: AssistantDep, caller: RecordCaller) -> SubjectRecords:
     assistant.record_access(caller, "subject_status", code[:40])
     subject = find_by_code(assistant, code)
     answer, profile = assistant.answer_about("subject_status", subject, caller)
@@ -59,12 +79,20 @@ def subject_by_code(code: str, assistant: AssistantDep, caller: RecordCaller) ->
 
 
 @router.get(
-    "/subjects", response_model=list[SubjectSummary], summary="按名称查询主体（精确优先，其次模糊匹配）"
+    "/subjects",
+    response_model=list[SubjectSummary],
+    summary="按名称查询主体（精确优先，其次模糊匹配）",
+    responses=problem_responses(
+        401, 403, 422, 503, codes=("unauthorized", "forbidden", "invalid_question", "invalid_request", "not_ready")
+    ),
 )
 def subjects_by_name(
     assistant: AssistantDep,
     caller: RecordCaller,
-    name: Annotated[str, Query(description="主体名称或其一部分", max_length=200)],
+    name: Annotated[
+        str,
+        Query(description="主体名称或其一部分（不能为空）", max_length=200, json_schema_extra=NOT_BLANK),
+    ],
 ) -> list[SubjectSummary]:
     if not name.strip():
         raise InvalidQuestion("名称不能为空。")
@@ -72,39 +100,74 @@ def subjects_by_name(
     return [summary(m.subject, m.score) for m in assistant.records.repository.by_name(name)]
 
 
-@router.get("/subjects/{code}/repair-plan", response_model=Answer, summary="主体的信用修复方案")
-def repair_plan(code: str, assistant: AssistantDep, caller: RecordCaller) -> Answer:
+@router.get(
+    "/subjects/{code}/repair-plan", response_model=Answer, summary="主体的信用修复方案", responses=BY_CODE
+)
+def repair_plan(code: Code, assistant: AssistantDep, caller: RecordCaller) -> Answer:
     assistant.record_access(caller, "repair_plan", code[:40])
     answer, _ = assistant.answer_about("repair_steps", find_by_code(assistant, code), caller)
     return answer
 
 
-@router.get("/measures", response_model=Answer, summary="适用的激励或惩戒措施清单")
+@router.get(
+    "/subjects/{code}/measures",
+    response_model=Answer,
+    summary="主体适用的措施（按其记录判断类别）",
+    responses=BY_CODE,
+)
+def subject_measures(code: Code, assistant: AssistantDep, caller: RecordCaller) -> Answer:
+    assistant.record_access(caller, "measures", code[:40])
+    answer, _ = assistant.answer_about("applicable_measures", find_by_code(assistant, code), caller)
+    return answer
+
+
+@router.get(
+    "/measures",
+    response_model=Answer,
+    summary="某类主体适用的激励或惩戒措施清单",
+    responses=problem_responses(
+        401, 403, 422, 503, codes=("unauthorized", "forbidden", "invalid_question", "invalid_request", "not_ready")
+    ),
+)
 def measures(
     assistant: AssistantDep,
     caller: RecordCaller,
-    status: Annotated[str | None, Query(description="类别：" + "、".join(CATEGORY_TITLES))] = None,
-    locality: Annotated[str | None, Query(description="地区，如 濮阳")] = None,
-    code: Annotated[str | None, Query(description="统一社会信用代码（按主体记录判断类别）")] = None,
+    status: Annotated[
+        str,
+        Query(
+            description="类别：" + "、".join(CATEGORY_TITLES),
+            json_schema_extra={"enum": list(CATEGORY_TITLES)},
+        ),
+    ],
+    locality: Annotated[str | None, Query(description="地区，如 濮阳", max_length=50)] = None,
 ) -> Answer:
-    if code:
-        assistant.record_access(caller, "measures", code[:40])
-        answer, _ = assistant.answer_about("applicable_measures", find_by_code(assistant, code), caller)
-        return answer
     if status not in CATEGORY_TITLES:
-        raise InvalidQuestion(f"请指定类别 status，可选：{'、'.join(CATEGORY_TITLES)}；或提供 code。")
+        raise InvalidQuestion(f"类别 status 应为：{'、'.join(CATEGORY_TITLES)}。")
     return assistant.category_measures(status, locality)
 
 
 @router.post(
-    "/records/import", response_model=ImportResponse, summary="导入记录文件（CSV/JSONL/XLSX，整批事务）"
+    "/records/import",
+    response_model=ImportResponse,
+    summary="导入记录文件（CSV/JSONL/XLSX，整批事务）",
+    responses=problem_responses(
+        400,
+        401,
+        403,
+        422,
+        503,
+        codes=("http_400", "unauthorized", "forbidden", "record_import_error", "invalid_request", "not_ready"),
+    ),
 )
 async def import_records(
     request: Request,
     assistant: AssistantDep,
     caller: RecordCaller,
     file: Annotated[UploadFile, File(description="CSV / JSONL / XLSX 文件")],
-    record_type: Annotated[str | None, Form(description="记录类型；省略时按文件名前缀判断")] = None,
+    record_type: Annotated[
+        str | None,
+        Form(description="记录类型；省略时按文件名前缀判断", json_schema_extra={"enum": list(ROW_SCHEMAS)}),
+    ] = None,
 ) -> ImportResponse:
     limit = request.app.state.settings.api.max_upload_bytes
     data = await file.read(limit + 1)

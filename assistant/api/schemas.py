@@ -2,24 +2,81 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Answer, Citation
 
+# Not blank: at least one character that is not white space. Documented only; the API checks it itself so that
+# a blank question or name is answered with its own Chinese message (422 invalid_question).
+NOT_BLANK: dict[str, Any] = {"minLength": 1, "pattern": r"\S"}
+# 统一社会信用代码 (GB 32100): 18 characters without I, O, S, V, Z; characters 3-8 are the division code.
+# Lower case is accepted and upper-cased; the check character (format "uscc") is validated by the API (422).
+USCC_CHARS = "0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy"
+USCC_PATTERN = rf"^[{USCC_CHARS}]{{2}}[0-9]{{6}}[{USCC_CHARS}]{{10}}$"
+USCC_SCHEMA: dict[str, Any] = {"pattern": USCC_PATTERN, "format": "uscc", "examples": ["91410928MA46Q8HL31"]}
+
+
+def _sse_event(name: str, description: str, payload: dict[str, Any]) -> dict[str, Any]:
+    data = {"type": "string", "contentMediaType": "application/json", "contentSchema": payload}
+    return {
+        "type": "object",
+        "description": description,
+        "required": ["event", "data"],
+        "properties": {"event": {"const": name}, "data": data},
+    }
+
+
+# One server-sent event of POST /v1/ask with stream=true (OpenAPI 3.1: the schema describes each event).
+SSE_EVENT_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        _sse_event(
+            "meta",
+            "首个事件：路由与对话编号",
+            {
+                "type": "object",
+                "required": ["route", "conversation_id"],
+                "properties": {"route": {"type": "string"}, "conversation_id": {"type": ["string", "null"]}},
+            },
+        ),
+        _sse_event(
+            "delta",
+            "回答文本的一段",
+            {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
+        ),
+        _sse_event("done", "最后一个事件：完整回答", {"$ref": "#/components/schemas/Answer"}),
+    ]
+}
+
 
 class AskRequest(BaseModel):
-    question: str = Field(description="用户的问题", examples=["信用修复有哪些方式？"])
-    conversation_id: str | None = Field(None, description="多轮对话编号；首次提问可不填")
+    # maxLength in the OpenAPI document is the setting api.max_question_chars; the assistant checks both limits.
+    question: str = Field(
+        description="用户的问题（不能为空；最长字数见 maxLength）",
+        json_schema_extra=NOT_BLANK,
+        examples=["信用修复有哪些方式？"],
+    )
+    conversation_id: str | None = Field(None, description="多轮对话编号；首次提问可不填", max_length=64)
     stream: bool = Field(False, description="true 时以 server-sent events 流式返回")
 
-    model_config = {
-        "json_schema_extra": {
+    model_config = ConfigDict(
+        strict=True,  # `"stream": 0` is an error, not false
+        json_schema_extra={
             "examples": [
                 {"question": "我们公司被罚过款，怎么把记录撤下来？"},
                 {"question": "91211300MAD044YF2G 怎么修复信用", "conversation_id": None},
             ]
-        }
-    }
+        },
+    )
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="ready / loading / failed")
+    passages: int | None = Field(None, description="索引中的段落数")
+    encoder: str | None = Field(None, description="向量模型")
+    index_version: str | None = Field(None, description="正在使用的索引版本")
+    detail: str | None = Field(None, description="未就绪时的原因")
 
 
 class SearchHit(BaseModel):

@@ -5,9 +5,10 @@ What a principal may do is decided in one place, `assistant.access.authorize`, i
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 
 from assistant.access import Principal, authorize, key_id, role_of_key
 from assistant.errors import Unauthorized
@@ -15,10 +16,18 @@ from assistant.errors import Unauthorized
 __all__ = ["Caller", "RecordCaller", "Unauthorized", "caller", "key_id", "require_caller"]
 
 
-async def caller(
-    request: Request,
-    x_api_key: Annotated[str | None, Header(description="API 密钥；查询主体记录时必填")] = None,
-) -> Principal:
+# Documented in OpenAPI as the security scheme "ApiKeyAuth"; the check (and its 401 problem) is ours.
+API_KEY_HEADER = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKeyAuth",
+    description="API 密钥（查询或导入主体记录时必需；政策问答不需要）",
+    auto_error=False,
+)
+# Operations that answer without a key too (policy questions) but return records only with one.
+OPTIONAL_KEY: dict[str, Any] = {"security": [{}, {"ApiKeyAuth": []}]}
+
+
+async def caller(request: Request, x_api_key: str | None = Security(API_KEY_HEADER)) -> Principal:
     """The principal of this request; never raises, so policy questions work without a key."""
     api = request.app.state.settings.api
     client = request.client.host if request.client else ""

@@ -7,30 +7,26 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.cli import app
-from assistant.runtime import ensure_corpus, load_policy_corpus
+from assistant.runtime import ensure_corpus, load_policy_corpus, publish_index
 from assistant.settings import get_settings
-from indexes import METHODS, ChineseTokenizer, SearchFilter, build_index, create_encoder
+from indexes import METHODS, ChineseTokenizer, SearchFilter, create_encoder
+from indexes.versions import build_lock
 
 console = Console()
 
 
 @app.command("index")
 def index_command() -> None:
-    """（重新）构建 BM25 + 向量混合索引。"""
+    """（重新）构建 BM25 + 向量混合索引：写入新版本后原子切换，运行中的服务在下一个请求时改用新索引。"""
     settings = get_settings()
-    store = ensure_corpus(settings)
-    documents = {d.doc_id: d for d in store.documents()}
     encoder = create_encoder(settings.index.encoder, settings.index.encoder_path)
-    manifest = build_index(
-        settings.index_dir,
-        store.passages(),
-        documents,
-        encoder,
-        ChineseTokenizer(),
-        settings.index.batch_size,
-    )
+    with build_lock(settings.index_dir):
+        store = ensure_corpus(settings)
+        manifest = publish_index(settings, store, encoder, ChineseTokenizer())
     console.print(
-        f"索引已构建：{manifest['passages']} 段，向量模型 {manifest['encoder']} {manifest['encoder_version']}"
+        f"索引已构建并切换到版本 {manifest['version']}：{manifest['passages']} 段，"
+        f"新向量化 {manifest['embedded']} 条（其余取自向量缓存），"
+        f"向量模型 {manifest['encoder']} {manifest['encoder_version']}"
     )
 
 

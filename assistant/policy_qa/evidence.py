@@ -64,7 +64,7 @@ def documents_at_level(level: str, documents: Iterable[DocumentMeta]) -> tuple[s
 
     def at_level(doc: DocumentMeta) -> bool:
         place = doc.locality
-        province_plan = bool(place.province) and place.province in doc.title
+        province_plan = place.province is not None and place.province in doc.title
         if level == "province":
             return province_plan
         if province_plan:
