@@ -46,3 +46,20 @@ class IndexStale(AssistantError):
 class NotReady(AssistantError):
     code = "not_ready"
     status = 503
+
+
+class EvalSetInvalid(AssistantError):
+    """An uploaded question set with bad rows (`errors`: row, column, reason) — nothing was run."""
+
+    code = "invalid_eval_set"
+    status = 422
+
+
+class EvalRunNotFound(AssistantError):
+    code = "eval_run_not_found"
+    status = 404
+
+
+class EvalRunNotFinished(AssistantError):
+    code = "eval_run_not_finished"
+    status = 409

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 
@@ -13,9 +14,12 @@ from assistant.errors import NotReady
 from assistant.service import Assistant
 from assistant.settings import Settings
 
+if TYPE_CHECKING:
+    from evals.jobs import EvalJobs
+
 DESCRIPTION = """信用政策问答助手 API：政策问答（带出处引用）、主体信用记录查询、信用修复方案、适用措施清单、文档浏览与记录导入。
 
-主体记录相关接口需在请求头提供 `X-API-Key`；所有记录查询写入审计日志；自然人身份证号始终脱敏。"""
+主体记录相关接口和评测接口（上传题集、进度、逐题结果、对比、导出）需在请求头提供 `X-API-Key`；所有记录查询写入审计日志；自然人身份证号始终脱敏。"""
 
 
 class AppState:
@@ -23,6 +27,23 @@ class AppState:
         self.assistant: Assistant | None = None
         self.error: str | None = None
         self.ready = threading.Event()
+        self.evals: EvalJobs | None = None  # eval runs from the API, once the assistant is there
+
+
+def start_eval_jobs(settings: Settings, assistant: Assistant) -> EvalJobs:
+    """The background eval runner over the records database; runs a restart cut short start again."""
+    from connectors.eval_runs import EvalRunStore
+    from evals.jobs import EvalJobs
+
+    jobs = EvalJobs(
+        assistant,
+        EvalRunStore(assistant.records.sessions),
+        settings.evals_dir,
+        workers=settings.evals.parallel_runs,
+        max_items=settings.evals.max_items,
+    )
+    jobs.resume()
+    return jobs
 
 
 def get_assistant(request: Request) -> Assistant:
@@ -42,6 +63,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             from assistant.bootstrap import build_assistant
 
             runtime.assistant = build_assistant(settings)
+            runtime.evals = start_eval_jobs(settings, runtime.assistant)
         except Exception as exc:  # reported by /readyz, not raised into the server loop
             runtime.error = str(exc)
         finally:
@@ -51,10 +73,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
         if assistant is not None:
             runtime.assistant = assistant
+            runtime.evals = start_eval_jobs(settings, assistant)
             runtime.ready.set()
         else:
             threading.Thread(target=load, name="assistant-loader", daemon=True).start()
         yield
+        if runtime.evals is not None:
+            runtime.evals.shutdown()
 
     app = FastAPI(
         title="信用政策问答助手 credit-assistant", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
@@ -64,8 +89,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.state.audit = AuditLog(settings.audit_log)
     install_problem_handlers(app)
 
-    from assistant.api import routes_ask, routes_documents, routes_health, routes_records
+    from assistant.api import routes_ask, routes_documents, routes_evals, routes_health, routes_records
 
-    for module in (routes_health, routes_ask, routes_records, routes_documents):
+    for module in (routes_health, routes_ask, routes_records, routes_documents, routes_evals):
         app.include_router(module.router)
     return app
