@@ -140,8 +140,6 @@ class EvalRunStore:
 
     def unfinished(self) -> list[EvalRunRecord]:
         """Runs queued or running when the service stopped, oldest first."""
-        query = (
-            select(EvalRunRow).where(EvalRunRow.status.in_(UNFINISHED)).order_by(EvalRunRow.created_at)
-        )
+        query = select(EvalRunRow).where(EvalRunRow.status.in_(UNFINISHED)).order_by(EvalRunRow.created_at)
         with self.sessions() as session:
             return [_record(row) for row in session.scalars(query)]

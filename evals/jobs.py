@@ -108,7 +108,9 @@ class EvalJobs:
         with self._baseline_lock:
             if self._baseline is None:
                 corpus = self.assistant.corpus
-                self._baseline = LangChainFaissBaseline(corpus.passages, corpus.retriever.encoder)
+                self._baseline = LangChainFaissBaseline(
+                    corpus.passages, corpus.retriever.encoder, self.root / "baseline_vectors.npz"
+                )
             return self._baseline
 
     def _run(self, run_id: str) -> None:

@@ -48,7 +48,7 @@ def finished_run(jobs: EvalJobs, run_id: str) -> EvalRunRecord:
     record = find_run(jobs, run_id)
     if record.status != "done":
         state = "失败：" + (record.error or "") if record.status == "failed" else "尚未完成，请稍后再试"
-        raise EvalRunNotFinished(f"评测 {run_id} {state}。", run_id=run_id, status=record.status)
+        raise EvalRunNotFinished(f"评测 {run_id} {state}。", run_id=run_id, run_status=record.status)
     return record
 
 
@@ -77,7 +77,9 @@ def list_evals(jobs: Jobs) -> list[EvalRunSummary]:
     return [EvalRunSummary.of(record) for record in jobs.store.all()]
 
 
-@router.get("/compare", response_model=EvalComparison, summary="对比两次评测：指标差值（B − A）与结果翻转的题")
+@router.get(
+    "/compare", response_model=EvalComparison, summary="对比两次评测：指标差值（B − A）与结果翻转的题"
+)
 def compare_evals(
     jobs: Jobs,
     a: Annotated[str, Query(description="评测 A 的编号", max_length=40)],
@@ -115,7 +117,9 @@ def get_eval(
     jobs: Jobs,
     passed: Annotated[bool | None, Query(description="只看通过（true）或未通过（false）的题")] = None,
     kind: Annotated[str | None, Query(description="qa / routing / dialog")] = None,
-    qa_type: Annotated[str | None, Query(alias="type", description="问答题型，如 procedure、unanswerable")] = None,
+    qa_type: Annotated[
+        str | None, Query(alias="type", description="问答题型，如 procedure、unanswerable")
+    ] = None,
 ) -> EvalRunDetail:
     record = find_run(jobs, run_id)
     summary = EvalRunSummary.of(record)

@@ -66,7 +66,8 @@ class EvalRunSummary(BaseModel):
 class EvalRunDetail(EvalRunSummary):
     metrics: dict[str, Any] | None = Field(None, description="全部指标（metrics.json，完成后）")
     results: list[dict[str, Any]] | None = Field(
-        None, description="逐题结果：问题、期望要点、回答、引用、路由、是否通过（passed）及未通过原因（reasons）"
+        None,
+        description="逐题结果：问题、期望要点、回答、引用、路由、是否通过（passed）及未通过原因（reasons）",
     )
 
 
