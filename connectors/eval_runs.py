@@ -78,7 +78,8 @@ def _record(row: EvalRunRow) -> EvalRunRecord:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    """Local server time; microseconds kept so that runs created in the same second still sort."""
+    return dt.datetime.now()
 
 
 class EvalRunStore:

@@ -55,6 +55,10 @@ def headline(metrics: dict[str, Any]) -> dict[str, Any]:
     return {key: overall.get(key) for key in HEADLINE_KEYS if overall.get(key) not in (None, 0)}
 
 
+class RunFilesMissing(LookupError):
+    """A run the table lists whose result files are gone from the data folder."""
+
+
 class EvalJobs:
     """Accepts uploads, runs them `workers` at a time and serves their stored files."""
 
@@ -145,9 +149,16 @@ class EvalJobs:
     def folder(self, run_id: str) -> Path:
         return self.root / run_id
 
+    def file(self, run_id: str, name: str) -> Path:
+        """A finished run's file; RunFilesMissing when the data folder no longer holds it."""
+        path = self.folder(run_id) / name
+        if not path.is_file():
+            raise RunFilesMissing(f"评测 {run_id} 的结果文件 {name} 不在数据目录中（可能已被删除）。")
+        return path
+
     def metrics(self, run_id: str) -> dict[str, Any]:
-        return dict(json.loads((self.folder(run_id) / "metrics.json").read_text("utf-8")))
+        return dict(json.loads(self.file(run_id, "metrics.json").read_text("utf-8")))
 
     def rows(self, run_id: str) -> list[dict[str, Any]]:
-        path = self.folder(run_id) / "results.jsonl"
-        return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        text = self.file(run_id, "results.jsonl").read_text("utf-8")
+        return [json.loads(line) for line in text.splitlines() if line.strip()]

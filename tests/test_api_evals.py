@@ -214,6 +214,8 @@ def test_runs_survive_a_restart_and_unfinished_runs_start_again(  # type: ignore
     store.progress("cutshort0001", 1)
     failed = store.create("failed000001", "gone.csv", "qa", 1, "gone.csv", "test")
     store.fail(failed.id, "测试：运行失败")
+    store.create("nofiles00001", "gone.csv", "qa", 1, "gone.csv", "test")
+    store.finish("nofiles00001", {}, {})  # listed as done, but its folder is gone
     with TestClient(create_app(eval_settings, assistant)) as restarted:
         listed = {r["id"]: r for r in restarted.get("/v1/evals", headers=KEY).json()}
         assert listed[finished["id"]]["status"] == "done"
@@ -223,3 +225,5 @@ def test_runs_survive_a_restart_and_unfinished_runs_start_again(  # type: ignore
         assert resumed["status"] == "done" and resumed["done"] == 3 and len(resumed["results"]) == 3
         refused = restarted.get(f"/v1/evals/{failed.id}/report.html", headers=KEY)
         assert refused.status_code == 409 and "测试：运行失败" in refused.json()["detail"]
+        gone = restarted.get("/v1/evals/nofiles00001", headers=KEY)
+        assert gone.status_code == 404 and "结果文件" in gone.json()["detail"]

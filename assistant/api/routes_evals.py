@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -13,7 +14,7 @@ from assistant.errors import EvalRunNotFinished, EvalRunNotFound, EvalSetInvalid
 from connectors.eval_runs import EvalRunRecord
 from evals.compare import compare
 from evals.datasets import DatasetError
-from evals.jobs import EvalJobs
+from evals.jobs import EvalJobs, RunFilesMissing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,6 +53,20 @@ def finished_run(jobs: EvalJobs, run_id: str) -> EvalRunRecord:
     return record
 
 
+def run_file(jobs: EvalJobs, run_id: str, name: str) -> Path:
+    try:
+        return jobs.file(run_id, name)
+    except RunFilesMissing as exc:
+        raise EvalRunNotFound(str(exc), run_id=run_id) from exc
+
+
+def run_results(jobs: EvalJobs, run_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    try:
+        return jobs.metrics(run_id), jobs.rows(run_id)
+    except RunFilesMissing as exc:
+        raise EvalRunNotFound(str(exc), run_id=run_id) from exc
+
+
 @router.post("", response_model=EvalRunSummary, status_code=202, summary="上传题集并在后台开始评测")
 async def start_eval(
     request: Request,
@@ -86,7 +101,8 @@ def compare_evals(
     b: Annotated[str, Query(description="评测 B 的编号", max_length=40)],
 ) -> EvalComparison:
     run_a, run_b = finished_run(jobs, a), finished_run(jobs, b)
-    result = compare(jobs.metrics(a), jobs.metrics(b), jobs.rows(a), jobs.rows(b))
+    (metrics_a, rows_a), (metrics_b, rows_b) = run_results(jobs, a), run_results(jobs, b)
+    result = compare(metrics_a, metrics_b, rows_a, rows_b)
     return EvalComparison(
         a=EvalRunSummary.of(run_a),
         b=EvalRunSummary.of(run_b),
@@ -125,15 +141,17 @@ def get_eval(
     summary = EvalRunSummary.of(record)
     if record.status != "done":
         return EvalRunDetail(**summary.model_dump())
-    rows = filtered(jobs.rows(run_id), passed, kind, qa_type)
-    return EvalRunDetail(**summary.model_dump(), metrics=jobs.metrics(run_id), results=rows)
+    metrics, rows = run_results(jobs, run_id)
+    return EvalRunDetail(
+        **summary.model_dump(), metrics=metrics, results=filtered(rows, passed, kind, qa_type)
+    )
 
 
 @router.get("/{run_id}/report.html", summary="下载评测报告（HTML，含图表）", response_class=FileResponse)
 def report_html(run_id: str, jobs: Jobs) -> FileResponse:
     record = finished_run(jobs, run_id)
     return FileResponse(
-        jobs.folder(run_id) / "report.html",
+        run_file(jobs, run_id, "report.html"),
         media_type="text/html; charset=utf-8",
         filename=f"{record.set_name.rsplit('.', 1)[0]}-{run_id}-report.html",
     )
@@ -143,7 +161,7 @@ def report_html(run_id: str, jobs: Jobs) -> FileResponse:
 def results_xlsx(run_id: str, jobs: Jobs) -> FileResponse:
     record = finished_run(jobs, run_id)
     return FileResponse(
-        jobs.folder(run_id) / "results.xlsx",
+        run_file(jobs, run_id, "results.xlsx"),
         media_type=XLSX,
         filename=f"{record.set_name.rsplit('.', 1)[0]}-{run_id}-results.xlsx",
     )

@@ -147,7 +147,10 @@ def selected_run(client: ApiClient, runs: list[dict[str, Any]]) -> None:
     elif run["status"] == "failed":
         st.error(run.get("error") or "评测失败。")
     else:
-        finished_run(client, run_id)
+        try:
+            finished_run(client, run_id)
+        except ApiError as exc:
+            st.error(exc.message)
     with st.expander(f"全部评测记录（{len(runs)}）"):
         runs_table(runs)
 
