@@ -40,7 +40,11 @@ FAILURE_LABELS = {
 }
 PAGE_SIZE = 20
 TABLE_CSS = """<style>
-.evq{border-collapse:collapse;width:100%;font-size:0.85rem}
+.evq{border-collapse:collapse;width:100%;font-size:0.85rem;table-layout:fixed}
+.evq col.c1{width:5%}.evq col.c2{width:6%}.evq col.c3{width:8%}.evq col.c4{width:17%}
+.evq col.c5{width:10%}.evq col.c6{width:34%}.evq col.c7{width:8%}.evq col.c8{width:12%}
+.evq td{word-break:break-word}
+.evq .ans{max-height:13em;overflow-y:auto}
 .evq th{background:#f0f2f6;text-align:left;padding:6px;position:sticky;top:0}
 .evq td{border-top:1px solid #e6e6e6;padding:6px;vertical-align:top}
 .evq tr.fail td{background:#fff5f5}
@@ -147,7 +151,7 @@ def _cells(row: dict[str, Any]) -> list[str]:
         html.escape(type_label(row)),
         html.escape(row.get("question", "")),
         html.escape(expected),
-        answer + _sources(row),
+        f"<div class='ans'>{answer}</div>{_sources(row)}",
         _route(row),
         "<br>".join(f"<span class='why'>{html.escape(r)}</span>" for r in row.get("reasons") or []),
     ]
@@ -162,8 +166,9 @@ def results_table(rows: list[dict[str, Any]]) -> None:
         for row in rows
     )
     head = "".join(f"<th>{h}</th>" for h in header)
+    columns = "".join(f"<col class='c{i}'>" for i in range(1, len(header) + 1))
     st.markdown(
-        f"{TABLE_CSS}<table class='evq' data-testid='eval-results'><tr>{head}</tr>{body}</table>",
+        f"{TABLE_CSS}<table class='evq'><colgroup>{columns}</colgroup><tr>{head}</tr>{body}</table>",
         unsafe_allow_html=True,
     )
 
