@@ -28,7 +28,7 @@ def side(run: dict[str, Any], title: str) -> None:
     versions = run.get("versions", {})
     retrieval = versions.get("retrieval", {})
     st.caption(
-        f"{run['created_at'].replace('T', ' ')} · {run['size']} 题 · 语料 {versions.get('corpus_hash', '—')} · "
+        f"{run['created_at'][:19].replace('T', ' ')} · {run['size']} 题 · 语料 {versions.get('corpus_hash', '—')} · "
         f"检索 dense_weight={retrieval.get('dense_weight', '—')}、top_k={retrieval.get('top_k', '—')}"
     )
     headline = run.get("headline", {})

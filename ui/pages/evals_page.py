@@ -79,7 +79,7 @@ def runs_table(runs: list[dict[str, Any]]) -> None:
                 "类型": KIND_LABELS.get(r["kind"], r["kind"]),
                 "题数": r["size"],
                 "状态": r["status_label"],
-                "提交时间": r["created_at"].replace("T", " "),
+                "提交时间": r["created_at"][:19].replace("T", " "),
                 "严格通过率": fmt(r["headline"].get("strict_pass")),
                 "路由准确率": fmt(r["headline"].get("routing_accuracy")),
                 "语料": r["versions"].get("corpus_hash", ""),
@@ -118,7 +118,7 @@ def finished_run(client: ApiClient, run_id: str) -> None:
     run = client.get(f"/v1/evals/{run_id}")
     versions = run["versions"]
     st.caption(
-        f"{run['set_name']} · {run['size']} 题 · 完成于 {(run['finished_at'] or '').replace('T', ' ')} · "
+        f"{run['set_name']} · {run['size']} 题 · 完成于 {(run['finished_at'] or '')[:19].replace('T', ' ')} · "
         f"语料 {versions.get('corpus_hash', '—')} · 向量模型 {versions.get('encoder', '—')} "
         f"{versions.get('encoder_version', '')} · 索引 {versions.get('index_built_at', '—')} · "
         f"拒答模型 {versions.get('answerability_hash', '—')}"
