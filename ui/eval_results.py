@@ -160,7 +160,7 @@ def _cells(row: dict[str, Any]) -> list[str]:
 def results_table(rows: list[dict[str, Any]]) -> None:
     header = ["结果", "题号", "题型", "问题", "期望要点", "回答（含引用）", "路由", "未通过原因"]
     body = "".join(
-        f"<tr class='{'ok' if row.get('passed') else 'fail'}'>"
+        f"<tr class='{'pass' if row.get('passed') else 'fail'}'>"
         + "".join(f"<td>{c}</td>" for c in _cells(row))
         + "</tr>"
         for row in rows
