@@ -90,9 +90,15 @@ class EvalJobs:
         return record
 
     def resume(self) -> list[str]:
-        """Queue again the runs a stopped service left unfinished (they start from the first item)."""
+        """Queue again the runs a stopped service left unfinished (they start from the first item).
+
+        Only runs whose upload is in this service's data folder: a run of another service that shares the
+        database but not the folder is never taken over (one service per data folder).
+        """
         ids = []
         for record in self.store.unfinished():
+            if not (self.root / record.id / record.file_name).is_file():
+                continue
             self.store.requeue(record.id)
             self._enqueue(record.id)
             ids.append(record.id)

@@ -214,6 +214,8 @@ def test_runs_survive_a_restart_and_unfinished_runs_start_again(  # type: ignore
     store.progress("cutshort0001", 1)
     failed = store.create("failed000001", "gone.csv", "qa", 1, "gone.csv", "test")
     store.fail(failed.id, "测试：运行失败")
+    store.create("elsewhere001", "other.csv", "qa", 1, "other.csv", "test")
+    store.start("elsewhere001")  # a run of a service with another data folder: not this one's to resume
     store.create("nofiles00001", "gone.csv", "qa", 1, "gone.csv", "test")
     store.finish("nofiles00001", {}, {})  # listed as done, but its folder is gone
     with TestClient(create_app(eval_settings, assistant)) as restarted:
@@ -227,3 +229,5 @@ def test_runs_survive_a_restart_and_unfinished_runs_start_again(  # type: ignore
         assert refused.status_code == 409 and "测试：运行失败" in refused.json()["detail"]
         gone = restarted.get("/v1/evals/nofiles00001", headers=KEY)
         assert gone.status_code == 404 and "结果文件" in gone.json()["detail"]
+        assert restarted.get("/v1/evals/elsewhere001", headers=KEY).json()["status"] == "running"
+    store.fail("elsewhere001", "测试结束")
