@@ -68,3 +68,20 @@ class Overloaded(AssistantError):
 class RequestTimeout(AssistantError):
     code = "timeout"
     status = 504
+
+
+class EvalSetInvalid(AssistantError):
+    """An uploaded question set with bad rows (`errors`: row, column, reason) — nothing was run."""
+
+    code = "invalid_eval_set"
+    status = 422
+
+
+class EvalRunNotFound(AssistantError):
+    code = "eval_run_not_found"
+    status = 404
+
+
+class EvalRunNotFinished(AssistantError):
+    code = "eval_run_not_finished"
+    status = 409

@@ -81,6 +81,15 @@ class ApiSettings(BaseModel):
     max_upload_bytes: int = Field(20_000_000, description="Largest record import file accepted")
 
 
+class EvalSettings(BaseModel):
+    parallel_runs: int = Field(
+        1, ge=1, le=2, description="Eval runs started from the API that run at once; later ones wait in a queue"
+    )
+    max_items: int = Field(
+        2000, ge=1, description="Most items (questions or conversations) accepted in one uploaded set"
+    )
+
+
 class LLMSettings(BaseModel):
     enabled: bool = Field(False, description="Use an OpenAI-compatible chat model to phrase policy answers")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. a local vLLM/Ollama")
@@ -101,6 +110,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    evals: EvalSettings = Field(default_factory=EvalSettings)
 
     @property
     def corpus_dir(self) -> Path:
@@ -113,6 +123,11 @@ class Settings(BaseSettings):
     @property
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{(self.data_dir / 'records.sqlite3').resolve()}"
+
+    @property
+    def evals_dir(self) -> Path:
+        """Uploaded question sets and the results and reports of runs started from the API, one folder each."""
+        return self.data_dir / "evals"
 
 
 @lru_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,24 +20,56 @@ Split = Literal["tune", "check", "all"]
 ALLOWED = {"route": "/".join(ROUTES), "split": "/".join(SPLITS) + "（或留空）"}
 
 
-class DatasetError(Exception):
-    """A question set that cannot be used; `errors` lists rows (Chinese)."""
+LIST_SEPARATORS = ("|", "；")  # list cells in CSV/XLSX: JSON arrays, or text split on these
 
-    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One thing wrong with one row: the row number as the user sees it, the column and why (Chinese)."""
+
+    row: int | None
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行：" if self.row is not None else ""
+        return where + (f"{self.column} {self.reason}" if self.column else self.reason)
+
+
+class DatasetError(Exception):
+    """A question set that cannot be used; `errors` lists rows (Chinese), `problems` the same per column."""
+
+    def __init__(self, message: str, problems: list[RowProblem] | None = None) -> None:
         super().__init__(message)
-        self.message, self.errors = message, errors or []
+        self.message, self.problems = message, problems or []
+        self.errors = _row_lines(self.problems)
+
+
+def _row_lines(problems: list[RowProblem]) -> list[str]:
+    """One line per row, its problems joined: `第3行：question 缺失；split 应为 …`."""
+    by_row: dict[int | None, list[str]] = {}
+    for p in problems:
+        by_row.setdefault(p.row, []).append(f"{p.column} {p.reason}" if p.column else p.reason)
+    return [(f"第{row}行：" if row is not None else "") + "；".join(parts) for row, parts in by_row.items()]
 
 
 def _list(value: Any) -> Any:
-    """CSV/XLSX cells hold lists as JSON (["a","b"]) or as `a|b`."""
+    """CSV/XLSX cells hold lists as JSON (["a","b"]) or as `a|b` / `a；b`."""
     if isinstance(value, str):
         text = value.strip()
         if not text:
             return []
         if text.startswith("["):
             return _json_cell(text)
-        return [part.strip() for part in text.split("|") if part.strip()]
+        for separator in LIST_SEPARATORS[1:]:
+            text = text.replace(separator, LIST_SEPARATORS[0])
+        return [part.strip() for part in text.split(LIST_SEPARATORS[0]) if part.strip()]
     return value if value is not None else []
+
+
+def _text_id(value: Any) -> Any:
+    """Excel stores 7 as a number; an id is text."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 def _json_cell(value: Any) -> Any:
@@ -69,6 +102,7 @@ class QAItem(BaseModel):
     must_include: list[str] = Field(default_factory=list)
     split: Split = "all"
 
+    _id = field_validator("id", mode="before")(lambda cls, v: _text_id(v))
     _lists = field_validator("docs", "gold_quotes", "must_include", mode="before")(lambda cls, v: _list(v))
     _split = field_validator("split", mode="before")(lambda cls, v: _blank_split(v))
 
@@ -84,6 +118,7 @@ class RouteItem(BaseModel):
     subject: str | None = None
     split: Split = "all"
 
+    _id = field_validator("id", mode="before")(lambda cls, v: _text_id(v))
     _subject = field_validator("subject", mode="before")(lambda cls, v: _blank_subject(v))
     _split = field_validator("split", mode="before")(lambda cls, v: _blank_split(v))
 
@@ -103,6 +138,7 @@ class DialogItem(BaseModel):
     turns: list[DialogTurn] = Field(min_length=1)
     split: Split = "all"
 
+    _id = field_validator("id", mode="before")(lambda cls, v: _text_id(v))
     _turns = field_validator("turns", mode="before")(lambda cls, v: _json_cell(v))
     _split = field_validator("split", mode="before")(lambda cls, v: _blank_split(v))
 
@@ -138,59 +174,76 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def _translate(error: Mapping[str, Any]) -> str:
+def _translate(error: Mapping[str, Any]) -> tuple[str, str]:
+    """(column, Chinese reason) for one pydantic error."""
     loc = tuple(error["loc"])
     field = _field(loc)
     if error["type"] == "missing":
-        return f"{field} 缺失"
+        return field, "缺失"
     if error["type"] == "literal_error":
         allowed = ALLOWED.get(str(loc[-1]) if loc else "", "/".join(ROUTES))
-        return f"{field} 应为 {allowed}"
+        return field, f"应为 {allowed}"
     if loc and loc[0] == "turns" and error["type"] in ("json_invalid", "list_type", "too_short"):
-        return f'{field} 应为非空 JSON 列表，如 [{{"question": …, "route": …, "subject": …}}]'
+        return field, '应为非空 JSON 列表，如 [{"question": …, "route": …, "subject": …}]'
     if error["type"] == "model_type":
-        return f"{field} 应为对象（question/route/subject）"
+        return field, "应为对象（question/route/subject）"
+    if error["type"] == "string_too_short":
+        return field, "不能为空"
     if error["type"] == "json_invalid" or "JSON" in error.get("msg", ""):
-        return f"{field} 不是有效的列表"
-    return f"{field} 格式不正确"
+        return field, "不是有效的列表"
+    return field, "格式不正确"
 
 
 def _validate_row(
     model: type[QAItem] | type[RouteItem] | type[DialogItem], row: dict[str, Any]
-) -> Item | list[str]:
-    """One row as an item, or the Chinese details of what is wrong with it."""
+) -> Item | list[tuple[str, str]]:
+    """One row as an item, or (column, reason) for each thing wrong with it."""
     try:
         return model.model_validate({k: v for k, v in row.items() if v is not None})
     except ValidationError as exc:
         return [_translate(e) for e in exc.errors()]
 
 
-def _read(path: Path) -> list[tuple[int, dict[str, Any]]]:
+def _read(name: str, data: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
-        return read_rows(path.name, path.read_bytes())
-    except (ReadError, OSError) as exc:
-        raise DatasetError(f"无法读取题集 {path.name}：{exc}") from exc
+        return read_rows(name, data)
+    except ReadError as exc:
+        raise DatasetError(f"无法读取题集 {name}：{exc}") from exc
 
 
 def load_set(path: Path) -> tuple[str, list[Item]]:
     """(kind, items) — or DatasetError listing every bad row; nothing half-loaded."""
-    rows = _read(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError(f"无法读取题集 {path.name}：{exc}") from exc
+    return load_bytes(path.name, data)
+
+
+def load_bytes(name: str, data: bytes) -> tuple[str, list[Item]]:
+    """An uploaded or stored set (the file name decides the format): (kind, items) or DatasetError."""
+    rows = _read(name, data)
     parsed = [(n, r) for n, r in rows if "__error__" not in r]
-    errors = [f"第{n}行：{r['__error__']}" for n, r in rows if "__error__" in r]
-    if not parsed and not errors:
-        raise DatasetError(f"题集 {path.name} 没有数据行")
+    problems = [RowProblem(n, "", str(r["__error__"])) for n, r in rows if "__error__" in r]
+    if not parsed and not problems:
+        raise DatasetError(f"题集 {name} 没有数据行")
     kind = detect_kind([r for _, r in parsed])
     items: list[Item] = []
     seen: set[str] = set()
     for number, row in parsed:
         item = _validate_row(MODELS[kind], row)
         if isinstance(item, list):
-            errors.append(f"第{number}行：" + "；".join(item))
+            problems += [RowProblem(number, column, reason) for column, reason in item]
             continue
         if item.id in seen:
-            errors.append(f"第{number}行：id “{item.id}” 重复")
+            problems.append(RowProblem(number, "id", f"“{item.id}” 重复"))
         seen.add(item.id)
         items.append(item)
-    if errors:
-        raise DatasetError(f"题集 {path.name} 有 {len(errors)} 处错误，未开始评测", errors)
+    if problems:
+        rows_wrong = len({p.row for p in problems})
+        raise DatasetError(f"题集 {name} 有 {rows_wrong} 行错误，未开始评测", sorted(problems, key=_order))
     return kind, items
+
+
+def _order(problem: RowProblem) -> int:
+    return problem.row or 0

@@ -22,6 +22,8 @@ class QAResult:
     seconds: float = 0.0
     split: str = "all"
     missing: list[str] = field(default_factory=list)  # must_include terms the answer lacks
+    expected: list[str] = field(default_factory=list)  # the must_include terms asked for
+    sources: list[dict[str, Any]] = field(default_factory=list)  # cited passages: title, 文号, section, quote
 
     @property
     def unanswerable(self) -> bool:
@@ -40,6 +42,7 @@ class RouteResult:
     subject_match: bool
     seconds: float = 0.0
     split: str = "all"
+    answer: str = ""
 
 
 @dataclass
@@ -58,6 +61,7 @@ class TurnResult:
     seconds: float = 0.0
     split: str = "all"
     conversation_id: str = ""
+    answer: str = ""
 
     @property
     def route_match(self) -> bool:

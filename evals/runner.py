@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,8 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.access import local_operator
-from assistant.models import Answer
+from assistant.models import Answer, Citation
+from assistant.policy_qa.answerability import MODEL_FILE as ANSWERABILITY_FILE
 from assistant.service import Assistant
 from connectors import normalise_uscc
 from corpus import fold
@@ -19,10 +22,12 @@ from evals.datasets import DialogItem, Item, QAItem, RouteItem, load_set
 from evals.metrics import SUBJECT_ROUTES, contains_gold, first_hit_rank, must_include_coverage
 from evals.results import EvalRun, QAResult, RouteResult, TurnResult
 from evals.summary import qa_metrics, summarise
+from evals.verdicts import verdict_of
 from indexes import METHODS, read_manifest
 
 __all__ = [
     "EvalRun",
+    "Progress",
     "QAResult",
     "RouteResult",
     "TurnResult",
@@ -37,6 +42,7 @@ __all__ = [
 ]
 
 RETRIEVAL_K = 10
+Progress = Callable[[int, int], None]  # (items done, items in all), called after each item
 
 
 def same_subject(gold: str | None, found: str | None) -> bool:
@@ -76,6 +82,18 @@ def missing_terms(answer: str, must_include: list[str]) -> list[str]:
     return [term for term in must_include if not must_include_coverage(answer, [term])]
 
 
+def source(citation: Citation) -> dict[str, Any]:
+    """What a reader needs to check a cited passage: document, 文号, section and the quoted sentence."""
+    return {
+        "number": citation.number,
+        "title": citation.title,
+        "doc_number": citation.doc_number,
+        "section_path": citation.section_path,
+        "passage_id": citation.passage_id,
+        "quote": citation.quote,
+    }
+
+
 def run_qa_item(
     item: QAItem, set_name: str, assistant: Assistant, baseline: LangChainFaissBaseline
 ) -> QAResult:
@@ -98,6 +116,8 @@ def run_qa_item(
         seconds=seconds,
         split=item.split,
         missing=[] if item.unanswerable else missing_terms(answer.text, item.must_include),
+        expected=list(item.must_include),
+        sources=[source(c) for c in answer.citations],
     )
 
 
@@ -115,6 +135,7 @@ def run_route_item(item: RouteItem, set_name: str, assistant: Assistant) -> Rout
         subject_match=same_subject(item.subject, found),
         seconds=seconds,
         split=item.split,
+        answer=answer.text,
     )
 
 
@@ -140,6 +161,7 @@ def run_dialog_item(item: DialogItem, set_name: str, assistant: Assistant) -> li
                 seconds=seconds,
                 split=item.split,
                 conversation_id=conversation_id or "",
+                answer=answer.text,
             )
         )
     return results
@@ -156,22 +178,48 @@ def run_item(
         run.dialog.extend(run_dialog_item(item, set_name, assistant))
 
 
-def run_sets(assistant: Assistant, paths: list[Path], progress: bool = True) -> EvalRun:
-    """Validate every set first (nothing runs half-way), then run them."""
+def run_sets(
+    assistant: Assistant,
+    paths: list[Path],
+    progress: bool = True,
+    on_progress: Progress | None = None,
+    baseline: LangChainFaissBaseline | None = None,
+) -> EvalRun:
+    """Validate every set first (nothing runs half-way), then run them.
+
+    `progress` draws a terminal bar (the CLI); `on_progress(done, total)` is told after each item (the API's
+    background runs); a `baseline` built once can be handed in so that each run need not embed the corpus again.
+    """
     loaded = [(path, load_set(path)[1]) for path in paths]
-    baseline = LangChainFaissBaseline(assistant.corpus.passages, assistant.corpus.retriever.encoder)
+    if baseline is None:
+        baseline = LangChainFaissBaseline(assistant.corpus.passages, assistant.corpus.retriever.encoder)
     run = EvalRun(info=run_info(assistant, paths))
     total = sum(len(items) for _, items in loaded)
+    done = 0
+    if on_progress is not None:
+        on_progress(done, total)
     with tqdm(total=total, desc="评测", unit="题", disable=not progress) as bar:
         for path, items in loaded:
             for item in items:
                 run_item(item, path.name, assistant, baseline, run)
                 bar.update()
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, total)
     return run
+
+
+def answerability_hash() -> str | None:
+    """The data hash the shipped answerability model was fitted on (which model version answered)."""
+    try:
+        return json.loads(ANSWERABILITY_FILE.read_text("utf-8")).get("data_hash")
+    except (OSError, ValueError):
+        return None
 
 
 def run_info(assistant: Assistant, paths: list[Path]) -> dict[str, Any]:
     manifest = read_manifest(assistant.settings.index_dir)
+    settings = assistant.settings
     return {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "sets": [str(p) for p in paths],
@@ -181,14 +229,28 @@ def run_info(assistant: Assistant, paths: list[Path]) -> dict[str, Any]:
         "dictionary_hash": manifest.get("dictionary_hash"),
         "index_built_at": manifest.get("built_at"),
         "today": assistant.today.isoformat(),
-        "sample_seed": assistant.settings.database.sample_seed,
+        "sample_seed": settings.database.sample_seed,
+        "answerability_hash": answerability_hash(),
+        "retrieval": settings.retrieval.model_dump(),
+        "llm_model": settings.llm.model if settings.llm.enabled else None,
+    }
+
+
+def result_row(kind: str, result: QAResult | RouteResult | TurnResult) -> dict[str, Any]:
+    verdict = verdict_of(result)
+    return {
+        "kind": kind,
+        **asdict(result),
+        "passed": verdict.passed,
+        "reasons": verdict.reasons,
+        "failures": verdict.failures,
     }
 
 
 def result_rows(run: EvalRun) -> list[dict[str, Any]]:
-    """results.jsonl: one row per QA question, routing question and dialog turn."""
+    """results.jsonl: one row per QA question, routing question and dialog turn, each with its verdict."""
     return (
-        [{"kind": "qa", **asdict(r)} for r in run.qa]
-        + [{"kind": "routing", **asdict(r)} for r in run.routing]
-        + [{"kind": "dialog", **asdict(t)} for t in run.dialog]
+        [result_row("qa", r) for r in run.qa]
+        + [result_row("routing", r) for r in run.routing]
+        + [result_row("dialog", t) for t in run.dialog]
     )

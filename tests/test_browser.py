@@ -84,3 +84,63 @@ def test_subject_question_shows_status_card(page, ui_url: str) -> None:  # type:
     page.get_by_text("主体信用状况", exact=False).first.wait_for()
     page.get_by_text("行政处罚决定书", exact=False).first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "browser-subject-chat.png"), full_page=True)
+
+
+EVAL_CSV = (
+    "id,question,type,gold_quotes,must_include,split\n"
+    'W1,开展诚信教育可以收费吗？,fact,"[""不得收费""]",不得收费,tune\n'
+    "W2,开展诚信教育可以收费吗？,fact,,不得收费|一个回答里不会有的词,check\n"
+    "W3,濮阳的联合惩戒措施清单依托什么系统建立？,procedure,,联合奖惩系统,check\n"
+)
+BAD_EVAL_CSV = "id,question,type,must_include\nB1,开展诚信教育可以收费吗？,fact,不得收费\nB2,,fact,不得收费\n"
+
+
+def whole_page_screenshot(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Streamlit scrolls inside its main block, so grow the viewport to the content first."""
+    height = page.evaluate("() => document.querySelector('[data-testid=stMainBlockContainer]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 200, 1000), 6000)})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def upload_eval_set(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(1500)
+    dialog = page.get_by_test_id("stDialog")  # Streamlit's "Page not found" on a first deep link; close it
+    if dialog.count() and dialog.first.is_visible():
+        page.keyboard.press("Escape")
+        dialog.first.wait_for(state="hidden")
+    page.get_by_role("tab", name="评测与逐题结果").click()  # make sure the upload tab is the active one
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    page.get_by_text(path.name, exact=False).first.wait_for()
+    page.get_by_role("button", name="开始评测").click()
+
+
+def test_eval_upload_runs_and_shows_the_per_question_table(page, ui_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots in {ARTIFACTS}")
+    bad = tmp_path / "bad_set.csv"
+    bad.write_text(BAD_EVAL_CSV, "utf-8")
+    page.goto(ui_url + "/evals")
+    upload_eval_set(page, bad)
+    page.get_by_text("逐行错误", exact=False).first.wait_for()
+    whole_page_screenshot(page, ARTIFACTS / "browser-eval-rejected.png")
+    assert "不能为空" in page.locator("table").first.inner_text()
+    good = tmp_path / "small_set.csv"
+    good.write_text(EVAL_CSV, "utf-8")
+    page.goto(ui_url + "/evals")
+    upload_eval_set(page, good)
+    table = page.locator("table.evq", has_text="W3")  # this run's table, not one left from the page before
+    table.wait_for(timeout=300_000)
+    page.get_by_text("严格通过率").first.wait_for()
+    whole_page_screenshot(page, ARTIFACTS / "browser-eval-results.png")
+    text = table.inner_text()
+    assert all(question_id in text for question_id in ("W1", "W2", "W3"))
+    assert "一个回答里不会有的词" in text and "濮信用〔2020〕3号" in text
+    page.get_by_test_id("stRadio").get_by_text("未通过", exact=True).click()  # the pass/fail filter
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('table.evq')].some(t => t.innerText.includes('W2') && !t.innerText.includes('W1'))"
+    )
+    filtered = page.locator("table.evq", has_text="W2").inner_text()
+    assert "W2" in filtered and "缺少要点" in filtered
+    whole_page_screenshot(page, ARTIFACTS / "browser-eval-failures.png")

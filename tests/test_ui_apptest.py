@@ -66,3 +66,43 @@ def test_documents_page_shows_section_tree(ui_env: str) -> None:
 def test_evals_page_without_a_run(ui_env: str, tmp_path: Path) -> None:
     app = render_page("evals_page").run()
     assert not app.exception
+
+
+def finished_eval(api_url: str, name: str, data: str) -> str:
+    import time
+
+    import httpx
+
+    headers = {"X-API-Key": "test-key"}
+    run = httpx.post(f"{api_url}/v1/evals", files={"file": (name, data.encode())}, headers=headers).json()
+    for _ in range(1500):  # bounded wait for the background run
+        if httpx.get(f"{api_url}/v1/evals/{run['id']}", headers=headers).json()["status"] in (
+            "done",
+            "failed",
+        ):
+            break
+        time.sleep(0.2)
+    return str(run["id"])
+
+
+def test_evals_page_shows_a_run_filters_failures_and_compares(ui_env: str) -> None:
+    csv = (
+        "id,question,type,must_include\n"
+        "U1,开展诚信教育可以收费吗？,fact,不得收费\n"
+        "U2,开展诚信教育可以收费吗？,fact,不得收费|一个回答里不会有的词\n"
+    )
+    first = finished_eval(ui_env, "ui_a.csv", csv)
+    second = finished_eval(ui_env, "ui_b.csv", csv.replace("|一个回答里不会有的词", ""))
+    app = render_page("evals_page").run()
+    assert not app.exception
+    assert app.selectbox[0].value == second  # the newest run is shown first
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["严格通过率"] == "1.000"
+    app.selectbox[0].set_value(first).run()
+    table = next(str(m.value) for m in app.markdown if "class='evq'" in str(m.value))
+    assert "U1" in table and "U2" in table and "缺少要点：一个回答里不会有的词" in table
+    app.radio[0].set_value("未通过").run()
+    table = next(str(m.value) for m in app.markdown if "class='evq'" in str(m.value))
+    assert "U2" in table and "U1" not in table
+    compare = [s for s in app.selectbox if s.label.startswith("评测 A")]
+    assert compare and "A 未通过 → B 通过（1 题）" in all_text(app)

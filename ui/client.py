@@ -84,3 +84,22 @@ class ApiClient:
                 return self._check(client.post("/v1/records/import", files=files, data=form))
         except httpx.HTTPError as exc:
             raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
+
+    def upload_eval(self, filename: str, data: bytes) -> dict:
+        """Start an eval run; a bad set raises ApiError whose body lists `errors` (row, column, reason)."""
+        try:
+            with self._client() as client:
+                return self._check(client.post("/v1/evals", files={"file": (filename, data)}))
+        except httpx.HTTPError as exc:
+            raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
+
+    def download(self, path: str) -> bytes:
+        """A file the API serves (report.html, results.xlsx) as bytes."""
+        try:
+            with self._client() as client:
+                response = client.get(path)
+                if response.status_code >= 400:
+                    self._check(response)
+                return response.content
+        except httpx.HTTPError as exc:
+            raise ApiError(f"无法连接后端服务：{exc}", 0) from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request, Response
 
@@ -19,9 +20,12 @@ from assistant.index_swap import IndexSwap
 from assistant.service import Assistant
 from assistant.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from evals.jobs import EvalJobs
+
 DESCRIPTION = """信用政策问答助手 API：政策问答（带出处引用）、主体信用记录查询、信用修复方案、适用措施清单、文档浏览与记录导入。
 
-主体记录相关接口（以及 /v1/ask 中涉及主体记录的问题）需在请求头提供 `X-API-Key`；所有记录查询写入审计表；自然人身份证号始终脱敏。"""
+主体记录相关接口（以及 /v1/ask 中涉及主体记录的问题）和评测接口（上传题集、进度、逐题结果、对比、导出）需在请求头提供 `X-API-Key`；所有记录查询写入审计表；自然人身份证号始终脱敏。"""
 
 
 class AppState:
@@ -30,6 +34,23 @@ class AppState:
         self.error: str | None = None
         self.ready = threading.Event()
         self.index_swap = IndexSwap(settings.index_dir)
+        self.evals: EvalJobs | None = None  # eval runs from the API, once the assistant is there
+
+
+def start_eval_jobs(settings: Settings, assistant: Assistant) -> EvalJobs:
+    """The background eval runner over the records database; runs a restart cut short start again."""
+    from connectors.eval_runs import EvalRunStore
+    from evals.jobs import EvalJobs
+
+    jobs = EvalJobs(
+        assistant,
+        EvalRunStore(assistant.records.sessions),
+        settings.evals_dir,
+        workers=settings.evals.parallel_runs,
+        max_items=settings.evals.max_items,
+    )
+    jobs.resume()
+    return jobs
 
 
 async def get_assistant(request: Request) -> Assistant:
@@ -50,6 +71,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
             from assistant.bootstrap import build_assistant
 
             runtime.assistant = build_assistant(settings, progress=False, read_only=read_only)
+            runtime.evals = start_eval_jobs(settings, runtime.assistant)
         except Exception as exc:  # reported by /readyz, not raised into the server loop
             runtime.error = str(exc)
         finally:
@@ -59,10 +81,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
         if assistant is not None:
             runtime.assistant = assistant
+            runtime.evals = start_eval_jobs(settings, assistant)
             runtime.ready.set()
         else:
             threading.Thread(target=load, name="assistant-loader", daemon=True).start()
         yield
+        if runtime.evals is not None:
+            runtime.evals.shutdown()
 
     app = FastAPI(
         title="信用政策问答助手 credit-assistant", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
@@ -80,9 +105,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
         response.headers["X-Worker-Pid"] = worker_pid  # which worker process answered
         return response
 
-    from assistant.api import routes_ask, routes_documents, routes_health, routes_records
+    from assistant.api import routes_ask, routes_documents, routes_evals, routes_health, routes_records
 
-    for module in (routes_health, routes_ask, routes_records, routes_documents):
+    for module in (routes_health, routes_ask, routes_records, routes_documents, routes_evals):
         app.include_router(module.router)
     return app
 

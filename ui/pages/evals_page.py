@@ -1,16 +1,163 @@
-"""Evals page: load an eval run (metrics.json) and show metrics and charts."""
+"""评测报告: upload a question set, follow the run, read metrics and per-question results, compare runs, export."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
+from ui.client import ApiClient, ApiError
+from ui.eval_compare import render_compare, run_label
+from ui.eval_results import KIND_LABELS, charts, fmt, metric_cards, question_table
 
-def render() -> None:
-    st.title("评测报告")
-    uploaded = st.file_uploader("上传评测结果 metrics.json（credit-assistant eval run 生成）", type=["json"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SELECTED = "eval_run_id"
+
+
+def upload_form(client: ApiClient) -> None:
+    """Upload → the API validates the whole file; bad rows are listed here and nothing runs."""
+    with st.form("eval-upload"):
+        uploaded = st.file_uploader(
+            "上传题集（问答、路由或多轮对话；JSONL / CSV / XLSX，列同 shared/evals）",
+            type=["jsonl", "json", "csv", "xlsx"],
+        )
+        st.caption(
+            "列表列（must_include、docs、gold_quotes）可写 JSON 数组或用 | 、；分隔；多轮对话的 turns 写 JSON。"
+            "任何一行有误，整个文件都不会运行。"
+        )
+        submitted = st.form_submit_button("开始评测", type="primary")
+    if not submitted:
+        return
+    if uploaded is None:
+        st.warning("请先选择题集文件。")
+        return
+    try:
+        run = client.upload_eval(uploaded.name, uploaded.getvalue())
+    except ApiError as exc:
+        st.error(exc.message)
+        errors = exc.body.get("errors") or []
+        if errors:
+            st.markdown(f"**逐行错误（{len(errors)} 处）**")
+            st.table(
+                [
+                    {
+                        "行": "—" if e["row"] is None else e["row"],
+                        "列": e["column"] or "—",
+                        "原因": e["reason"],
+                    }
+                    for e in errors
+                ]
+            )
+        return
+    st.session_state[SELECTED] = run["id"]
+    st.success(
+        f"已开始评测 {run['set_name']}（{KIND_LABELS.get(run['kind'], run['kind'])} {run['size']} 题）。"
+    )
+
+
+@st.fragment(run_every=1.0)
+def progress_panel(client: ApiClient, run_id: str) -> None:
+    """Polls the run once a second; when it ends the whole page shows the results."""
+    try:
+        run = client.get(f"/v1/evals/{run_id}")
+    except ApiError as exc:
+        st.error(exc.message)
+        return
+    if run["status"] in ("done", "failed"):
+        st.rerun()
+    st.progress(run["progress"], text=f"{run['status_label']}：已完成 {run['done']} / {run['size']} 题")
+
+
+def runs_table(runs: list[dict[str, Any]]) -> None:
+    st.dataframe(
+        [
+            {
+                "编号": r["id"],
+                "题集": r["set_name"],
+                "类型": KIND_LABELS.get(r["kind"], r["kind"]),
+                "题数": r["size"],
+                "状态": r["status_label"],
+                "提交时间": r["created_at"][:19].replace("T", " "),
+                "严格通过率": fmt(r["headline"].get("strict_pass")),
+                "路由准确率": fmt(r["headline"].get("routing_accuracy")),
+                "语料": r["versions"].get("corpus_hash", ""),
+                "向量模型": f"{r['versions'].get('encoder', '')} {r['versions'].get('encoder_version', '')}".strip(),
+                "索引构建": r["versions"].get("index_built_at", ""),
+                "拒答模型": r["versions"].get("answerability_hash", ""),
+            }
+            for r in runs
+        ],
+        hide_index=True,
+    )
+
+
+def downloads(client: ApiClient, run: dict[str, Any]) -> None:
+    stem = run["set_name"].rsplit(".", 1)[0]
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        "下载 Excel 逐题结果",
+        data=lambda: client.download(f"/v1/evals/{run['id']}/results.xlsx"),
+        file_name=f"{stem}-{run['id']}-results.xlsx",
+        mime=XLSX,
+        icon=":material/table:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "下载 HTML 报告",
+        data=lambda: client.download(f"/v1/evals/{run['id']}/report.html"),
+        file_name=f"{stem}-{run['id']}-report.html",
+        mime="text/html",
+        icon=":material/description:",
+        on_click="ignore",
+    )
+
+
+def finished_run(client: ApiClient, run_id: str) -> None:
+    run = client.get(f"/v1/evals/{run_id}")
+    versions = run["versions"]
+    st.caption(
+        f"{run['set_name']} · {run['size']} 题 · 完成于 {(run['finished_at'] or '')[:19].replace('T', ' ')} · "
+        f"语料 {versions.get('corpus_hash', '—')} · 向量模型 {versions.get('encoder', '—')} "
+        f"{versions.get('encoder_version', '')} · 索引 {versions.get('index_built_at', '—')} · "
+        f"拒答模型 {versions.get('answerability_hash', '—')}"
+    )
+    metric_cards(run["metrics"])
+    downloads(client, run)
+    with st.expander("图表与分项指标", expanded=False):
+        charts(run["metrics"])
+    st.subheader("逐题结果")
+    question_table(run["results"], run_id)
+
+
+def selected_run(client: ApiClient, runs: list[dict[str, Any]]) -> None:
+    if not runs:
+        st.info("尚无评测。上传题集后在此查看进度、指标和逐题结果。")
+        return
+    ids = [r["id"] for r in runs]
+    wanted = st.session_state.get(SELECTED)
+    index = ids.index(wanted) if wanted in ids else 0
+    labels = {r["id"]: f"{run_label(r)} · {r['status_label']}" for r in runs}
+    run_id = st.selectbox("选择评测", ids, index=index, format_func=labels.__getitem__)
+    st.session_state[SELECTED] = run_id
+    run = next(r for r in runs if r["id"] == run_id)
+    if run["status"] in ("queued", "running"):
+        progress_panel(client, run_id)
+    elif run["status"] == "failed":
+        st.error(run.get("error") or "评测失败。")
+    else:
+        try:
+            finished_run(client, run_id)
+        except ApiError as exc:
+            st.error(exc.message)
+    with st.expander(f"全部评测记录（{len(runs)}）"):
+        runs_table(runs)
+
+
+def cli_results() -> None:
+    """A run made with `credit-assistant eval run` (metrics.json on this machine)."""
+    uploaded = st.file_uploader("上传 metrics.json（credit-assistant eval run 生成）", type=["json"])
     folder = st.text_input("或输入评测输出目录", value="var/eval")
     data = None
     if uploaded is not None:
@@ -18,34 +165,32 @@ def render() -> None:
     elif (Path(folder) / "metrics.json").exists():
         data = json.loads((Path(folder) / "metrics.json").read_text("utf-8"))
     if data is None:
-        st.info("尚无评测结果。运行 `credit-assistant eval run --set FILE --out DIR` 后在此查看。")
+        st.info("未找到命令行评测结果。运行 `credit-assistant eval run --set FILE --out DIR` 后在此查看。")
         return
     st.caption(
         f"运行时间 {data.get('run', {}).get('started_at', '')} · 语料 {data.get('run', {}).get('corpus_hash', '')}"
     )
-    overall = data.get("overall", {})
-    columns = st.columns(4)
-    for column, key, label in zip(
-        columns,
-        ["routing_accuracy", "must_include", "refusal_accuracy", "citation_precision"],
-        ["路由准确率", "要点覆盖", "拒答准确率", "引用精确率"],
-        strict=True,
-    ):
-        value = overall.get(key)
-        column.metric(label, "—" if value is None else f"{value:.3f}")
-    retrieval = data.get("retrieval", {})
-    if retrieval:
-        st.subheader("检索（各方法对比）")
-        st.bar_chart(
-            {
-                method: {k: v for k, v in m.items() if k.startswith(("recall", "mrr"))}
-                for method, m in retrieval.items()
-            }
-        )
-        st.dataframe(retrieval)
-    if data.get("by_type"):
-        st.subheader("按题型")
-        st.dataframe(data["by_type"])
-    if data.get("latency"):
-        st.subheader("时延（秒）")
-        st.json(data["latency"])
+    metric_cards(data)
+    charts(data)
+
+
+def render() -> None:
+    st.title("评测报告")
+    client = ApiClient()
+    tab_runs, tab_compare, tab_cli = st.tabs(["评测与逐题结果", "对比两次评测", "命令行评测结果"])
+    with tab_runs:
+        upload_form(client)
+        try:
+            runs = client.get("/v1/evals")
+        except ApiError as exc:
+            st.error(exc.message)
+            runs = None
+        if runs is not None:
+            selected_run(client, runs)
+    with tab_compare:
+        if runs:
+            render_compare(client, runs)
+        else:
+            st.info("尚无可对比的评测。")
+    with tab_cli:
+        cli_results()

@@ -1,0 +1,169 @@
+"""Eval runs from the browser: upload a set, follow its progress, read results, compare two runs, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from assistant.access import Principal, authorize
+from assistant.api.schemas_evals import EvalComparison, EvalRunDetail, EvalRunSummary, MetricDelta
+from assistant.api.security import require_caller
+from assistant.errors import EvalRunNotFinished, EvalRunNotFound, EvalSetInvalid, NotReady
+from connectors.eval_runs import EvalRunRecord
+from evals.compare import compare
+from evals.datasets import DatasetError
+from evals.jobs import EvalJobs, RunFilesMissing
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def require_evaluator(principal: Annotated[Principal, Depends(require_caller)]) -> str:
+    """The one place eval access is checked: a key whose role may run evals (evaluator or admin)."""
+    authorize(principal, "evals")
+    return principal.who
+
+
+router = APIRouter(prefix="/v1/evals", tags=["evals"], dependencies=[Depends(require_evaluator)])
+Evaluator = Annotated[str, Depends(require_evaluator)]
+
+
+def get_eval_jobs(request: Request) -> EvalJobs:
+    jobs: EvalJobs | None = getattr(request.app.state.runtime, "evals", None)
+    if jobs is None:
+        raise NotReady("服务正在加载索引和模型，评测暂不可用，请稍后再试。")
+    return jobs
+
+
+Jobs = Annotated[EvalJobs, Depends(get_eval_jobs)]
+
+
+def find_run(jobs: EvalJobs, run_id: str) -> EvalRunRecord:
+    record = jobs.store.get(run_id)
+    if record is None:
+        raise EvalRunNotFound(f"未找到评测 {run_id[:40]}。", run_id=run_id[:40])
+    return record
+
+
+def finished_run(jobs: EvalJobs, run_id: str) -> EvalRunRecord:
+    record = find_run(jobs, run_id)
+    if record.status != "done":
+        state = "失败：" + (record.error or "") if record.status == "failed" else "尚未完成，请稍后再试"
+        raise EvalRunNotFinished(f"评测 {run_id} {state}。", run_id=run_id, run_status=record.status)
+    return record
+
+
+def run_file(jobs: EvalJobs, run_id: str, name: str) -> Path:
+    try:
+        return jobs.file(run_id, name)
+    except RunFilesMissing as exc:
+        raise EvalRunNotFound(str(exc), run_id=run_id) from exc
+
+
+def run_results(jobs: EvalJobs, run_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    try:
+        return jobs.metrics(run_id), jobs.rows(run_id)
+    except RunFilesMissing as exc:
+        raise EvalRunNotFound(str(exc), run_id=run_id) from exc
+
+
+@router.post("", response_model=EvalRunSummary, status_code=202, summary="上传题集并在后台开始评测")
+async def start_eval(
+    request: Request,
+    jobs: Jobs,
+    who: Evaluator,
+    file: Annotated[UploadFile, File(description="问答 / 路由 / 多轮对话题集：JSONL、CSV 或 XLSX")],
+) -> EvalRunSummary:
+    """先校验整个文件：任何一行有误则返回 422，逐行列出行号、列名和原因，不运行任何题目。"""
+    limit = request.app.state.settings.api.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise EvalSetInvalid(f"文件过大：最大 {limit // 1_000_000} MB。", errors=[])
+    try:
+        record = jobs.submit(file.filename or "upload.jsonl", data, who)
+    except DatasetError as exc:
+        errors = [{"row": p.row, "column": p.column, "reason": p.reason} for p in exc.problems[:500]]
+        raise EvalSetInvalid(exc.message, errors=errors) from exc
+    return EvalRunSummary.of(record)
+
+
+@router.get("", response_model=list[EvalRunSummary], summary="评测列表（最新在前）")
+def list_evals(jobs: Jobs) -> list[EvalRunSummary]:
+    return [EvalRunSummary.of(record) for record in jobs.store.all()]
+
+
+@router.get(
+    "/compare", response_model=EvalComparison, summary="对比两次评测：指标差值（B − A）与结果翻转的题"
+)
+def compare_evals(
+    jobs: Jobs,
+    a: Annotated[str, Query(description="评测 A 的编号", max_length=40)],
+    b: Annotated[str, Query(description="评测 B 的编号", max_length=40)],
+) -> EvalComparison:
+    run_a, run_b = finished_run(jobs, a), finished_run(jobs, b)
+    (metrics_a, rows_a), (metrics_b, rows_b) = run_results(jobs, a), run_results(jobs, b)
+    result = compare(metrics_a, metrics_b, rows_a, rows_b)
+    return EvalComparison(
+        a=EvalRunSummary.of(run_a),
+        b=EvalRunSummary.of(run_b),
+        metrics=[MetricDelta(**m) for m in result["metrics"]],
+        shared=result["shared"],
+        only_a=result["only_a"],
+        only_b=result["only_b"],
+        fixed=result["fixed"],
+        broken=result["broken"],
+    )
+
+
+def filtered(
+    rows: list[dict[str, Any]], passed: bool | None, kind: str | None, qa_type: str | None
+) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in rows
+        if (passed is None or bool(r.get("passed")) == passed)
+        and (kind is None or r.get("kind") == kind)
+        and (qa_type is None or r.get("type") == qa_type)
+    ]
+
+
+@router.get("/{run_id}", response_model=EvalRunDetail, summary="评测进度；完成后含全部指标与逐题结果")
+def get_eval(
+    run_id: str,
+    jobs: Jobs,
+    passed: Annotated[bool | None, Query(description="只看通过（true）或未通过（false）的题")] = None,
+    kind: Annotated[str | None, Query(description="qa / routing / dialog")] = None,
+    qa_type: Annotated[
+        str | None, Query(alias="type", description="问答题型，如 procedure、unanswerable")
+    ] = None,
+) -> EvalRunDetail:
+    record = find_run(jobs, run_id)
+    summary = EvalRunSummary.of(record)
+    if record.status != "done":
+        return EvalRunDetail(**summary.model_dump())
+    metrics, rows = run_results(jobs, run_id)
+    return EvalRunDetail(
+        **summary.model_dump(), metrics=metrics, results=filtered(rows, passed, kind, qa_type)
+    )
+
+
+@router.get("/{run_id}/report.html", summary="下载评测报告（HTML，含图表）", response_class=FileResponse)
+def report_html(run_id: str, jobs: Jobs) -> FileResponse:
+    record = finished_run(jobs, run_id)
+    return FileResponse(
+        run_file(jobs, run_id, "report.html"),
+        media_type="text/html; charset=utf-8",
+        filename=f"{record.set_name.rsplit('.', 1)[0]}-{run_id}-report.html",
+    )
+
+
+@router.get("/{run_id}/results.xlsx", summary="下载逐题结果（Excel）", response_class=FileResponse)
+def results_xlsx(run_id: str, jobs: Jobs) -> FileResponse:
+    record = finished_run(jobs, run_id)
+    return FileResponse(
+        run_file(jobs, run_id, "results.xlsx"),
+        media_type=XLSX,
+        filename=f"{record.set_name.rsplit('.', 1)[0]}-{run_id}-results.xlsx",
+    )

@@ -1,0 +1,102 @@
+"""Two eval runs side by side: headline cards, metric deltas (B − A) and the questions that flipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui.client import ApiClient, ApiError
+from ui.eval_results import CARDS, fmt
+
+
+def run_label(run: dict[str, Any]) -> str:
+    strict = run.get("headline", {}).get("strict_pass")
+    routing = run.get("headline", {}).get("routing_accuracy")
+    score = (
+        f" · 严格通过 {strict:.3f}"
+        if strict is not None
+        else f" · 路由 {routing:.3f}"
+        if routing is not None
+        else ""
+    )
+    return f"{run['set_name']} · {run['created_at'][:16].replace('T', ' ')} · {run['id']}{score}"
+
+
+def side(run: dict[str, Any], title: str) -> None:
+    st.markdown(f"**{title}：{run['set_name']}**")
+    versions = run.get("versions", {})
+    retrieval = versions.get("retrieval", {})
+    st.caption(
+        f"{run['created_at'][:19].replace('T', ' ')} · {run['size']} 题 · 语料 {versions.get('corpus_hash', '—')} · "
+        f"检索 dense_weight={retrieval.get('dense_weight', '—')}、top_k={retrieval.get('top_k', '—')}"
+    )
+    headline = run.get("headline", {})
+    cards = [(key, name) for key, name in CARDS if headline.get(key) is not None]
+    for column, (key, name) in zip(st.columns(max(len(cards), 1)), cards, strict=False):
+        column.metric(name, fmt(headline[key]))
+
+
+def delta_table(metrics: list[dict[str, Any]], changed_only: bool) -> None:
+    rows = [
+        {
+            "指标": m["label"],
+            "A": fmt(m["a"]),
+            "B": fmt(m["b"]),
+            "差值 B−A": "—" if m["delta"] is None else f"{m['delta']:+.3f}",
+        }
+        for m in metrics
+        if not changed_only or (m["delta"] is not None and abs(m["delta"]) > 1e-9)
+    ]
+    if rows:
+        st.dataframe(rows, hide_index=True, use_container_width=True)
+    else:
+        st.info("两次评测的指标没有差别。")
+
+
+def flips(title: str, items: list[dict[str, Any]]) -> None:
+    st.markdown(f"**{title}（{len(items)} 题）**")
+    for item in items:
+        with st.expander(f"{item['id']} · {item.get('type') or item.get('kind')} · {item['question']}"):
+            if item.get("expected"):
+                st.caption("期望要点：" + "、".join(item["expected"]))
+            left, right = st.columns(2)
+            for column, name in ((left, "a"), (right, "b")):
+                state = item[name]
+                verdict = ":green-badge[通过]" if state["passed"] else ":red-badge[未通过]"
+                column.markdown(f"**{name.upper()}** {verdict} · 路由 {state.get('route', '')}")
+                column.markdown(state.get("answer") or "")
+                for reason in state.get("reasons") or []:
+                    column.caption("未通过原因：" + reason)
+
+
+def render_compare(client: ApiClient, runs: list[dict[str, Any]]) -> None:
+    finished = [r for r in runs if r["status"] == "done"]
+    if len(finished) < 2:
+        st.info("至少需要两次已完成的评测才能对比。")
+        return
+    labels = {run_label(r): r["id"] for r in finished}
+    names = list(labels)
+    left, right = st.columns(2)
+    a = left.selectbox("评测 A（基准）", names, index=1, key="compare-a")
+    b = right.selectbox("评测 B（对比）", names, index=0, key="compare-b")
+    if labels[a] == labels[b]:
+        st.warning("请选择两次不同的评测。")
+        return
+    try:
+        result = client.get("/v1/evals/compare", a=labels[a], b=labels[b])
+    except ApiError as exc:
+        st.error(exc.message)
+        return
+    with left:
+        side(result["a"], "A")
+    with right:
+        side(result["b"], "B")
+    st.subheader("指标差值（B − A）")
+    delta_table(result["metrics"], st.checkbox("只看有变化的指标", value=True, key="compare-changed"))
+    st.subheader("结果翻转的题")
+    st.caption(
+        f"两次共有 {result['shared']} 题；仅 A 有 {result['only_a']} 题，仅 B 有 {result['only_b']} 题。"
+    )
+    flips("A 未通过 → B 通过", result["fixed"])
+    flips("A 通过 → B 未通过", result["broken"])
