@@ -31,18 +31,20 @@ ALL_DEV_SETS = [
 # a change that loses quality on either half fails here.
 SPLIT_FLOORS = {
     "tune": {
-        "strict_pass": 0.85,  # reached 0.879
-        "must_include": 0.95,  # 0.979
-        "false_refusal_rate": 0.05,  # 0.000 (at most)
+        "strict_pass": 0.95,  # reached 0.983
+        "must_include": 0.96,  # 0.990
+        "false_refusal_rate": 0.04,  # 0.000 (at most)
+        "refusal_recall": 0.9,  # 1.000 (10 questions)
         "routing_accuracy": 0.96,  # 0.980
         "subject_accuracy": 0.96,  # 0.980
         "dialog_both_accuracy": 0.97,  # 1.000
         "hybrid_recall@5": 0.94,  # 0.958
     },
     "check": {
-        "strict_pass": 0.82,  # 0.846
-        "must_include": 0.89,  # 0.917
-        "false_refusal_rate": 0.06,  # 0.024 (at most)
+        "strict_pass": 0.91,  # 0.942
+        "must_include": 0.93,  # 0.964
+        "false_refusal_rate": 0.05,  # 0.024 (at most)
+        "refusal_recall": 0.8,  # 0.900 (10 questions)
         "routing_accuracy": 0.96,  # 0.980
         "subject_accuracy": 0.98,  # 1.000
         "dialog_both_accuracy": 0.97,  # 1.000

@@ -113,11 +113,18 @@ def strictly_right(row: dict, answer) -> bool:  # type: ignore[no-untyped-def]
         "D2-060", "D2-014", "D2-030", "D2-075", "D2-045",
         # comparisons: both sides
         "D2-076", "D2-081",
-        # unanswerable: refused, not answered with an unrelated clause holding a number
-        "D2-098",
-        # Still answered with the 7-working-day disclosure clause: the unit asked for (工作日) is present, and
-        # the evidence features do not see that the clause is about disclosure, not objections.
-        pytest.param("D2-091", marks=pytest.mark.xfail(strict=True, reason="answerability misses a topic mismatch")),
+        # unanswerable: refused, not answered with an unrelated clause holding a number (the wording model
+        # sees that statistics and details of a procedure the documents do not regulate are asked for)
+        "D2-098", "D2-091", "D2-097", "D2-104",
+        # "钱" as the topic is no amount asked: both sides of the comparison answered
+        "D2-079",
+        # a level word ("市里", "区里") means that level's documents; a later part keeps the first part's document
+        "D2-090", "D2-018",
+        # who: the body text names no units, the task-table row restating it does
+        "D2-071",
+        # Part 2 ("平台安全上又有什么要求") finds its clause in the first part's document, but the answerability
+        # model scores the short, elliptical part below its threshold.
+        pytest.param("D2-085", marks=pytest.mark.xfail(strict=True, reason="elliptical part judged unanswerable")),
     ],
 )  # fmt: skip
 def test_policy_answers_named_in_the_issue(assistant, row_id: str) -> None:  # type: ignore[no-untyped-def]

@@ -70,8 +70,14 @@ class PolicyQA:
         return frame_question(question, tagged)
 
     def assess(
-        self, question: str, frame: QuestionFrame, locality: str | None, doc_ids: tuple[str, ...] = ()
+        self,
+        question: str,
+        frame: QuestionFrame,
+        locality: str | None,
+        doc_ids: tuple[str, ...] = (),
+        wording: float | None = None,
     ) -> Assessed:
+        """`wording`: the wording probability to judge by (a part of a question is judged by the whole one's)."""
         hits, evidence = self.finder.gather(question, locality, level=frame.level, doc_ids=doc_ids)
         texts = "".join(
             h.passage.text + h.document.title + (h.document.date or "") + str(h.document.year) for h in hits
@@ -82,7 +88,7 @@ class PolicyQA:
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件中没有关于{'、'.join(years)}年的内容"))
         if not evidence:
             return Assessed(hits, evidence, Verdict(False, 0.0, "没有检索到相关条文"))
-        return Assessed(hits, evidence, self.model.judge(self.features_of(question, evidence, frame)))
+        return Assessed(hits, evidence, self.model.judge(self.features_of(question, evidence, frame, wording)))
 
     def features_of(
         self, question: str, evidence: list[Evidence], frame: QuestionFrame, wording: float | None = None
@@ -130,10 +136,11 @@ class PolicyQA:
         citations = CitationList(self.documents)
         lines, answered, hits = [], 0, []
         anchor: tuple[str, ...] = ()
+        wording = self.model.wording_probability(question)
         for number, part in enumerate(frame.parts, 1):
             part_frame = replace(self.frame(part), level=frame.level)
             asked = f"{frame.parts[0]}，{part}" if number > 1 and ANAPHORA.search(part) else part
-            assessed = self.assess_part(asked, part_frame, locality, anchor)
+            assessed = self.assess_part(asked, part_frame, locality, anchor, wording)
             hits += assessed.hits
             composed = compose_lines(assessed.evidence, part_frame, citations, self.passages, self.index)
             lines.append(f"（{number}）{part}？")
@@ -148,14 +155,14 @@ class PolicyQA:
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
 
     def assess_part(
-        self, part: str, frame: QuestionFrame, locality: str | None, anchor: tuple[str, ...]
+        self, part: str, frame: QuestionFrame, locality: str | None, anchor: tuple[str, ...], wording: float
     ) -> Assessed:
         """A part in the first part's document when it names no place and that document answers it."""
         if anchor and not frame.localities:
-            scoped = self.assess(part, frame, locality, doc_ids=anchor)
+            scoped = self.assess(part, frame, locality, doc_ids=anchor, wording=wording)
             if scoped.verdict.answerable:
                 return scoped
-        return self.assess(part, frame, locality)
+        return self.assess(part, frame, locality, wording=wording)
 
     def compare(self, question: str, frame: QuestionFrame) -> Answer:
         """The best evidence per locality, side by side; a silent side is named as silent.
