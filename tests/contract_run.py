@@ -60,7 +60,13 @@ def contract_config(api_key: str, max_examples: int, seed: int) -> SchemathesisC
                     # checked by the importer (422 with a row-by-row report), which no schema can express.
                     "include-path": "/v1/records/import",
                     "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "422"]}},
-                }
+                },
+                {
+                    # Likewise an uploaded question set: its rows are validated (422 with a row-by-row report).
+                    "include-path": "/v1/evals",
+                    "include-method": "POST",
+                    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "422"]}},
+                },
             ],
         }
     )

@@ -7,6 +7,7 @@ each operation (with examples), and the limits that come from the settings.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -181,6 +182,19 @@ def contract_openapi(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the API documents for this request's path (several routes may share one path)."""
+    path = request.url.path
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\{[^/]+?\}", "[^/]+", template), path):
+            methods |= {m.upper() for m in operations if m in HTTP_METHODS}
+    return sorted(methods)
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.openapi = lambda: contract_openapi(app)  # type: ignore[method-assign]
 
@@ -194,14 +208,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(422, "invalid_request", text, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = (
             exc.detail
             if isinstance(exc.detail, str) and not exc.detail.isascii()
             else STATUS_TITLES.get(exc.status_code, "请求有误")
         )
-        # Keep the exception's headers: a 405 carries `Allow` with the methods the path supports.
-        return problem(exc.status_code, f"http_{exc.status_code}", detail, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of every route on this path, not only the first route's
+            headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
+        return problem(exc.status_code, f"http_{exc.status_code}", detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

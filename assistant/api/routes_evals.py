@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 
 from assistant.access import Principal, authorize
+from assistant.api.problems import problem_responses
 from assistant.api.schemas_evals import EvalComparison, EvalRunDetail, EvalRunSummary, MetricDelta
 from assistant.api.security import require_caller
 from assistant.errors import EvalRunNotFinished, EvalRunNotFound, EvalSetInvalid, NotReady
@@ -26,7 +27,29 @@ def require_evaluator(principal: Annotated[Principal, Depends(require_caller)]) 
     return principal.who
 
 
-router = APIRouter(prefix="/v1/evals", tags=["evals"], dependencies=[Depends(require_evaluator)])
+# Every eval operation may answer with these problems (application/problem+json).
+EVAL_PROBLEMS = problem_responses(
+    400,
+    401,
+    403,
+    404,
+    409,
+    422,
+    503,
+    codes=(
+        "http_400",
+        "unauthorized",
+        "forbidden",
+        "eval_run_not_found",
+        "eval_run_not_finished",
+        "invalid_eval_set",
+        "invalid_request",
+        "not_ready",
+    ),
+)
+router = APIRouter(
+    prefix="/v1/evals", tags=["evals"], dependencies=[Depends(require_evaluator)], responses=EVAL_PROBLEMS
+)
 Evaluator = Annotated[str, Depends(require_evaluator)]
 
 
