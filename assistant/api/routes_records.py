@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 
+from assistant.access import ROUTE_ACTIONS, Principal
 from assistant.api.app import get_assistant
 from assistant.api.problems import problem_responses
 from assistant.api.schemas import NOT_BLANK, USCC_SCHEMA, ImportResponse, SubjectRecords, SubjectSummary
@@ -44,6 +45,13 @@ def find_by_code(assistant: Assistant, code: str) -> SubjectInfo:
     if subject is None:
         raise SubjectNotFound(f"未找到统一社会信用代码为 {normalised} 的主体记录。", uscc=normalised)
     return subject
+
+
+def answer_for_code(assistant: Assistant, caller: Principal, route: str, code: str) -> Answer:
+    """A route's tool answer for the subject with this code: checked and audited like every record path."""
+    assistant.record_access(caller, ROUTE_ACTIONS[route], code[:40])
+    answer, _ = assistant.answer_about(route, find_by_code(assistant, code), caller)
+    return answer
 
 
 def summary(subject: SubjectInfo, score: float | None = None) -> SubjectSummary:
@@ -104,9 +112,7 @@ def subjects_by_name(
     "/subjects/{code}/repair-plan", response_model=Answer, summary="主体的信用修复方案", responses=BY_CODE
 )
 def repair_plan(code: Code, assistant: AssistantDep, caller: RecordCaller) -> Answer:
-    assistant.record_access(caller, "repair_plan", code[:40])
-    answer, _ = assistant.answer_about("repair_steps", find_by_code(assistant, code), caller)
-    return answer
+    return answer_for_code(assistant, caller, "repair_steps", code)
 
 
 @router.get(
@@ -116,9 +122,7 @@ def repair_plan(code: Code, assistant: AssistantDep, caller: RecordCaller) -> An
     responses=BY_CODE,
 )
 def subject_measures(code: Code, assistant: AssistantDep, caller: RecordCaller) -> Answer:
-    assistant.record_access(caller, "measures", code[:40])
-    answer, _ = assistant.answer_about("applicable_measures", find_by_code(assistant, code), caller)
-    return answer
+    return answer_for_code(assistant, caller, "applicable_measures", code)
 
 
 @router.get(
