@@ -7,9 +7,18 @@ import math
 import numpy as np
 
 from assistant.policy_qa.answerability import AnswerabilityModel
-from assistant.policy_qa.compose import mirrored_row
+from assistant.policy_qa.compose import bodies_named, body_clause, mirrored_row
 from assistant.policy_qa.evidence import Evidence, documents_at_level
-from assistant.policy_qa.frame import asked_unit, frame_question, holds_unit, level_of
+from assistant.policy_qa.frame import (
+    asked_unit,
+    document_aspects_of,
+    frame_question,
+    holds_unit,
+    level_of,
+    noun_chunks,
+    resolve_ellipsis,
+    side_question,
+)
 from assistant.policy_qa.question import asks_amount
 from assistant.policy_qa.wording import char_ngrams, fit_wording
 from indexes import Hit
@@ -78,3 +87,60 @@ def test_shipped_answerability_model_carries_its_wording_model() -> None:
     model = AnswerabilityModel.load()
     assert model.wording is not None and model.scores and model.scores["rows"] > 200
     assert len(model.coef) == len(model.mean) == 9 and np.isfinite(model.threshold)
+
+
+def test_a_later_part_names_its_topic_by_the_head_of_a_first_part_phrase() -> None:
+    first = [("区里", "s"), ("的", "uj"), ("公共信用信息", "n"), ("管理", "vn"), ("平台", "n"), ("要", "v"), ("建成", "v")]
+    assert noun_chunks(first) == ["公共信用信息管理平台"]
+    later = [("平台", "n"), ("安全", "an"), ("上", "f"), ("有", "v"), ("什么", "r"), ("要求", "v")]
+    assert resolve_ellipsis(first, later) == "公共信用信息管理平台安全上有什么要求"
+    # a head that already has its own modifier is another thing ("修复平台"), and a place is not a topic
+    own = [("修复", "vn"), ("平台", "n"), ("在", "p"), ("哪", "r")]
+    assert resolve_ellipsis(first, own) == "修复平台在哪"
+    assert noun_chunks([("新北区", "ns"), ("的", "uj"), ("名单", "n")]) == ["名单"]
+
+
+def test_a_comparison_side_drops_the_other_place_and_the_document_it_issued() -> None:
+    question = "统一社会信用代码方面，河南省的方案和朝阳市分别提了什么要求？"
+    assert side_question(question, "朝阳", ("河南", "朝阳")) == "统一社会信用代码方面，朝阳市分别提了什么要求？"
+    assert "朝阳" not in side_question(question, "河南", ("河南", "朝阳"))
+
+
+def test_places_that_mean_the_same_document_do_not_make_a_comparison(assistant) -> None:  # type: ignore[no-untyped-def]
+    same = assistant.policy.frame("舞阳那份河南方案里，举报人信息会保密吗？")
+    assert same.localities == ("舞阳",) and not same.is_comparison
+    assert assistant.policy.frame("濮阳和朝阳对信用修复分别怎么规定？").is_comparison
+
+
+def test_a_task_table_row_is_quoted_as_the_body_clause_it_restates(policy_corpus) -> None:  # type: ignore[no-untyped-def]
+    passages, documents = policy_corpus.passages, policy_corpus.documents
+    row = next(p for p in passages if p.kind == "table_row" and "降低重错码率" in p.text)
+    clause = next(p for p in passages if p.kind == "clause" and p.doc_id == row.doc_id and "降低重错码率" in p.text)
+    row_evidence = Evidence(row.text, Hit(row, documents[row.doc_id], 1.0), 0, 1.1, 0.9, 0.5)
+    clause_evidence = Evidence(
+        "全面落实统一社会信用代码制度，降低重错码率。", Hit(clause, documents[clause.doc_id], 0.9), 3, 1.0, 0.9, 0.5
+    )
+    assert body_clause(row_evidence, [row_evidence, clause_evidence]) is clause_evidence
+    assert body_clause(clause_evidence, [clause_evidence, row_evidence]) is clause_evidence
+    assert body_clause(row_evidence, [row_evidence]) is row_evidence
+
+
+def test_question_words_for_responsible_units_and_for_the_parts_of_a_document() -> None:
+    assert frame_question("具体落实失信联合惩戒措施的责任单位有哪些？").main_aspect == "who"
+    assert "parts" in document_aspects_of("这个实施方案正文一共多少项？")
+    assert "parts" not in document_aspects_of("联合惩戒措施包括哪几项？")
+
+
+def test_words_that_merely_end_like_a_body_are_no_body() -> None:
+    assert bodies_named("推动形成失信联合惩戒大格局") == []
+    assert bodies_named("由市发展改革委、市公安局负责") == ["市发展改革委", "市公安局"]
+
+
+def test_the_place_a_search_is_scoped_to_does_not_pick_the_sentence(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Within 新北区's document the name 新北区 tells no sentence from another: the sentence on ways to
+    repair credit ranks above one that shares only the place name with the question."""
+    _, evidence = assistant.policy.finder.gather("新北区想修复信用有哪些办法？", "新北区")
+    texts = [e.text for e in evidence]
+    ways = next(i for i, t in enumerate(texts) if "公益慈善" in t)
+    place_only = next(i for i, t in enumerate(texts) if t.startswith("依托新北区公共信用信息管理平台"))
+    assert ways < 2 and ways < place_only

@@ -20,7 +20,7 @@ from assistant.policy_qa.answerability import (
 from assistant.policy_qa.compose import compose_lines, short_title, typed
 from assistant.policy_qa.documents import document_lines
 from assistant.policy_qa.evidence import Evidence, EvidenceFinder, lexical_overlap
-from assistant.policy_qa.frame import QuestionFrame, frame_question
+from assistant.policy_qa.frame import QuestionFrame, frame_question, resolve_ellipsis, side_question
 from corpus import DocumentMeta, Passage
 from indexes import Hit, HybridRetriever, locality_matches
 
@@ -66,8 +66,18 @@ class PolicyQA:
         return bool(uncovered_places(self.frame(question), self.corpus_text))
 
     def frame(self, question: str) -> QuestionFrame:
-        tagged = [(w.word, w.flag) for w in self.retriever.tokenizer._tagger.lcut(question)]
-        return frame_question(question, tagged)
+        """The question's frame; places that mean the same documents count once ("舞阳那份河南方案": the
+        河南 plan in the corpus is the one 舞阳 forwards), so only places with different documents compare."""
+        frame = frame_question(question, self.tagged(question))
+        if len(frame.localities) < 2:
+            return frame
+        distinct: dict[frozenset[str], str] = {}
+        for locality in frame.localities:
+            distinct.setdefault(self.finder.documents_meant(locality), locality)
+        return replace(frame, localities=tuple(distinct.values()))
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        return [(w.word, w.flag) for w in self.retriever.tokenizer._tagger.lcut(text)]
 
     def assess(
         self,
@@ -112,7 +122,7 @@ class PolicyQA:
             locality = frame.localities[0]
         if (row := self.table_row_answer(question, locality)) is not None:
             return row
-        if frame.is_document_question and (about := self.document_answer(question, frame, locality)):
+        if frame.is_document_question and (about := self.document_answer(question, frame)):
             return about
         if frame.is_comparison:
             return self.compare(question, frame)
@@ -132,18 +142,26 @@ class PolicyQA:
 
     def multi_part(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
         """One cited answer per part; a part the documents do not answer says so. A later part that names
-        no place of its own is read in the document that answered the first part ("…平台安全上又有什么要求")."""
+        no place of its own is read in the document that answered the first part ("…平台安全上又有什么要求"),
+        with the first part's phrase for a bare head noun (平台 → 公共信用信息管理平台)."""
         citations = CitationList(self.documents)
         lines, answered, hits = [], 0, []
         anchor: tuple[str, ...] = ()
         wording = self.model.wording_probability(question)
+        first = self.tagged(frame.parts[0])
         for number, part in enumerate(frame.parts, 1):
             part_frame = replace(self.frame(part), level=frame.level)
-            asked = f"{frame.parts[0]}，{part}" if number > 1 and ANAPHORA.search(part) else part
+            lines.append(f"（{number}）{part}？")
+            if part_frame.is_document_question and (about := self.document_lines(part, part_frame, citations)):
+                answered += 1
+                lines += about
+                continue
+            asked = part if number == 1 else resolve_ellipsis(first, self.tagged(part))
+            if number > 1 and ANAPHORA.search(part):
+                asked = f"{frame.parts[0]}，{asked}"
             assessed = self.assess_part(asked, part_frame, locality, anchor, wording)
             hits += assessed.hits
             composed = compose_lines(assessed.evidence, part_frame, citations, self.passages, self.index)
-            lines.append(f"（{number}）{part}？")
             if assessed.verdict.answerable and composed:
                 answered += 1
                 lines += composed[:1]
@@ -189,28 +207,28 @@ class PolicyQA:
     def side_evidence(
         self, question: str, frame: QuestionFrame, locality: str
     ) -> tuple[Assessed, list[Evidence]]:
-        side = question
-        for other in frame.localities:
-            if other != locality:
-                side = side.replace(other, "")
-        assessed = self.assess(side, frame, locality)
+        assessed = self.assess(side_question(question, locality, frame.localities), frame, locality)
         scope = self.finder.scope(locality)
         on_side = [
             e for e in assessed.evidence if scope is None or scope.accepts(e.hit.passage, e.hit.document)
         ]
         return assessed, on_side
 
-    def document_answer(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer | None:
+    def document_answer(self, question: str, frame: QuestionFrame) -> Answer | None:
         """Metadata answers about the document(s) the question names (or the best-matching one)."""
+        citations = CitationList(self.documents)
+        lines = self.document_lines(question, frame, citations)
+        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items) if lines else None
+
+    def document_lines(self, question: str, frame: QuestionFrame, citations: CitationList) -> list[str]:
         doc = self.document_asked(question, frame)
         if doc is None:
-            return None
-        citations = CitationList(self.documents)
+            return []
         lines = document_lines(frame, doc, self.passages, citations)
         assessed = self.assess(question, frame, None)
-        if assessed.verdict.answerable:
+        if lines and assessed.verdict.answerable:
             lines += compose_lines(assessed.evidence, frame, citations, self.passages, self.index)[:1]
-        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items) if lines else None
+        return lines
 
     def document_asked(self, question: str, frame: QuestionFrame) -> DocumentMeta | None:
         """The document of the named locality whose title shares most with the question."""

@@ -22,8 +22,11 @@ OTHER_DOCUMENT_MARGIN = 0.12  # no locality named: other documents' clauses this
 OTHER_DOCUMENTS = 2
 WHO_MARGIN = 0.06  # a clause naming its units may stand in for a slightly better one that names none
 ENUMERATION_ITEMS = 8  # most following clauses an enumeration head ("…以下特点：") pulls in
+# A body's name: no particle inside it (的/与/和/及), and not a common word that merely ends like one
+# (格局, 布局, 大局 are not bureaus; 办理/办法 are not offices).
 _BODY = re.compile(
-    r"((?:[市县区省镇]|国家)?[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|办|厅|院|中心|法院|检察院|银行|管委会|分局|支行|政府))(?![理法事公])"
+    r"((?:[市县区省镇]|国家)?[^\W\d的与和及或等在对将为由]{1,10}?"
+    r"(?<![格布大全结开])(?:局|委员会|委|办公室|办|厅|院|中心|法院|检察院|银行|管委会|分局|支行|政府))(?![理法事公])"
 )
 MIRROR_SHARE = 0.8  # share of a table row's character pairs found in a sentence for the row to restate it
 _HEADING_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.．、]")
@@ -118,7 +121,7 @@ def compose_lines(
     fitting = typed(evidence, frame)
     if not fitting:
         return []
-    best = fitting[0]
+    best = body_clause(fitting[0], evidence)
     if frame.main_aspect == "who":
         best = naming_units(evidence, best) or best
     chosen = [best]
@@ -162,6 +165,24 @@ def naming_units(evidence: Sequence[Evidence], best: Evidence, window: int = 10)
 
 def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def restates(row: str, sentence: str) -> bool:
+    """Does a task-table row restate the sentence (most of the row's character pairs occur in it)?"""
+    body = bigrams(_HEADING_NUMBER.sub("", row))
+    return bool(body) and len(body & bigrams(sentence)) / len(body) >= MIRROR_SHARE
+
+
+def body_clause(best: Evidence, evidence: Sequence[Evidence], window: int = 10) -> Evidence:
+    """A task-table row is a terse restatement of a clause of the same document's body: quote the clause
+    (fuller, and the row's units are added to who answers) when its sentence is among the evidence."""
+    if best.hit.passage.kind != "table_row":
+        return best
+    for candidate in evidence[:window]:
+        same_document = candidate.hit.passage.doc_id == best.hit.passage.doc_id
+        if same_document and candidate.hit.passage.kind != "table_row" and restates(best.text, candidate.text):
+            return candidate
+    return best
 
 
 def mirrored_row(evidence: Evidence, passages: Sequence[Passage]) -> Passage | None:

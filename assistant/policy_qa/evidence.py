@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus import DocumentMeta
-from indexes import Hit, HybridRetriever, SearchFilter
+from corpus import DocumentMeta, Passage
+from indexes import Hit, HybridRetriever, SearchFilter, locality_matches
 from indexes.tokenizer import ChineseTokenizer
 
 _HEADING = re.compile(r"^\s*([（(]?[一二三四五六七八九十\d]+[)）.、．]\s*)")
@@ -52,8 +52,15 @@ def lexical_overlap(question_tokens: list[str], sentence: str, idf: dict[str, fl
     return found / sum(weights.values())
 
 
+def clause_heading(passage: Passage) -> str:
+    """The heading of the clause a passage is (the last step of its section path), "" for the preamble."""
+    label = passage.section_label
+    return "" if label.startswith("（文首）") else label.rsplit(">", 1)[-1].strip()
+
+
 def usable(sentence: str) -> bool:
-    """Not a bare numbered heading (`8. 探索建立信用修复机制。`) and not a fragment."""
+    """Not a bare numbered heading (`8. 探索建立信用修复机制。`) and not a fragment (a task-table row is
+    neither, however short: the caller keeps its sentences)."""
     body = _HEADING.sub("", sentence)
     return len(body) >= MIN_SENTENCE_CHARS and not (sentence != body and len(body) <= 24)
 
@@ -99,6 +106,17 @@ class EvidenceFinder:
         provincial = tuple(d.doc_id for d in documents if f"{key}省" in d.title)
         return SearchFilter(doc_ids=provincial) if provincial else SearchFilter(locality=locality)
 
+    def documents_meant(self, locality: str) -> frozenset[str]:
+        """The ids of the documents a named place scopes a search to."""
+        scope = self.scope(locality)
+        return frozenset(
+            doc.doc_id
+            for doc in self.retriever.documents.values()
+            if scope is None
+            or ((not scope.doc_ids or doc.doc_id in scope.doc_ids)
+                and (not scope.locality or locality_matches(scope.locality, doc)))
+        )  # fmt: skip
+
     def search(
         self,
         question: str,
@@ -115,20 +133,22 @@ class EvidenceFinder:
         hits = self.retriever.search(question, limit, filters=filters, query_vector=vector)
         return hits or self.retriever.search(question, limit, query_vector=vector)
 
-    def evidence(self, question: str, hits: list[Hit]) -> list[Evidence]:
-        """Every usable sentence of the hits, best first."""
+    def evidence(self, question: str, hits: list[Hit], scoped_to: tuple[str, ...] = ()) -> list[Evidence]:
+        """Every usable sentence of the hits, best first. `scoped_to`: the places the search was limited to;
+        their names tell nothing about which sentence answers, so they do not count as shared words."""
         query = self.retriever.query_vector(question)
-        tokens = self.tokenizer.expand_query(question)
+        tokens = [t for t in self.tokenizer.expand_query(question) if not any(t in place for place in scoped_to)]
         seen: set[str] = set()
         found = []
         for rank, hit in enumerate(hits):
+            heading = clause_heading(hit.passage)  # a sentence is read under its clause's heading
             texts, vectors = self.retriever.sentences_of(self.retriever.passage_index(hit.passage.passage_id))
             similarities = np.asarray(vectors) @ query if len(texts) else np.zeros(0)
             for text, similarity, vector in zip(texts, similarities, vectors, strict=True):
-                if text in seen or not usable(text):
+                if text in seen or not (usable(text) or hit.passage.kind == "table_row"):
                     continue
                 seen.add(text)
-                lexical = lexical_overlap(tokens, text, self.idf)
+                lexical = lexical_overlap(tokens, heading + text, self.idf)
                 score = float(similarity) + LEXICAL_WEIGHT * lexical + RANK_WEIGHT / (1 + rank)
                 found.append(Evidence(text, hit, rank, score, float(similarity), lexical, vector))
         return sorted(found, key=lambda e: -e.score)
@@ -141,4 +161,4 @@ class EvidenceFinder:
         doc_ids: tuple[str, ...] = (),
     ) -> tuple[list[Hit], list[Evidence]]:
         hits = self.search(question, locality, level=level, doc_ids=doc_ids)
-        return hits, self.evidence(question, hits)
+        return hits, self.evidence(question, hits, scoped_to=(locality,) if locality else ())

@@ -14,7 +14,7 @@ from assistant.policy_qa.question import QuestionShape, localities_in, shape_of
 
 # What is asked, by interrogative. Order matters: the first aspect found is the main one.
 ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("who", re.compile(r"谁|哪(个|些|几个|几家)?(部门|单位|机关|机构|方面)|牵头|负责|主管|认定的|来管")),
+    ("who", re.compile(r"谁|哪(个|些|几个|几家)?(部门|单位|机关|机构|方面)|牵头|负责|主管|认定的|来管|责任(单位|部门)")),
     (
         "quantity",
         re.compile(
@@ -35,7 +35,7 @@ DOCUMENT_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("recipients", re.compile(r"主送|下发|发给|发到|印发给|哪些单位(收|执行)")),
-    ("parts", re.compile(r"组成|几部分|哪几部分|附件|结构")),
+    ("parts", re.compile(r"组成|几部分|哪几部分|附件|结构|(正文|全文|通篇).{0,4}(多少|几)(个|大)?(部分|项|条)")),
     ("issuer", re.compile(r"谁发|哪个(部门|单位|机关)(印?发|出)|发文(单位|机关)|印发单位|制发")),
     ("number", re.compile(r"文号|字号|几号文")),
     ("date", re.compile(r"(什么时候|哪天|哪年|何时)(发|印发|出台|发布)|成文日期|发布时间|印发时间|落款")),
@@ -132,6 +132,16 @@ def document_aspects_of(text: str) -> tuple[str, ...]:
     return found if _DOCUMENT_WORDS.search(text) or strong & set(found) - {"basis"} else ()
 
 
+def side_question(question: str, locality: str, others: Sequence[str]) -> str:
+    """One side of a comparison: the other places (with their 省/市/县/区 and the document they issued:
+    "河南省的方案和") and the words that refer to a document rather than its content are removed."""
+    side = question
+    for other in others:
+        if other != locality:
+            side = re.sub(rf"{re.escape(other)}[省市县区]?(的|那份|这份)?(文件|方案|意见|通知)?[和与跟及、]?", "", side)
+    return _DOCUMENT_WORDS.sub("", side)
+
+
 def split_parts(question: str) -> tuple[str, ...]:
     """Sub-questions: split at question marks and semicolons, or before "，还/另外…" in one sentence."""
     pieces = [p.strip(" ，,。") for p in _PART_SPLIT.split(question)]
@@ -156,6 +166,35 @@ def places_in(tagged: Sequence[tuple[str, str]]) -> tuple[str, ...]:
         if name.endswith(PLACE_SUFFIXES) and len(name) >= 3 and not name.startswith(_NOT_A_PLACE_START):
             places.append(name)
     return tuple(dict.fromkeys(places))
+
+
+def is_nominal(flag: str) -> bool:
+    """A noun-like part-of-speech tag (a place name is not: it scopes, it does not name the topic)."""
+    return (flag.startswith("n") and flag != "ns") or flag in ("vn", "j", "an")
+
+
+def noun_chunks(tagged: Sequence[tuple[str, str]]) -> list[str]:
+    """Maximal runs of noun-like words (公共信用信息 + 管理 + 平台 → 公共信用信息管理平台)."""
+    chunks, run = [], ""
+    for word, flag in (*tagged, ("", "x")):
+        if is_nominal(flag):
+            run += word
+        elif run:
+            chunks.append(run)
+            run = ""
+    return chunks
+
+
+def resolve_ellipsis(first: Sequence[tuple[str, str]], later: Sequence[tuple[str, str]]) -> str:
+    """A later part of a question names its topic by the head of a phrase of the first part ("…公共信用信息
+    管理平台要建成…？平台安全上又有什么要求？"): the bare head stands for the whole phrase."""
+    chunks = [chunk for chunk in noun_chunks(first) if len(chunk) >= 4]
+    words = []
+    for i, (word, flag) in enumerate(later):
+        bare = is_nominal(flag) and len(word) >= 2 and not (i and is_nominal(later[i - 1][1]))
+        longer = [chunk for chunk in chunks if bare and chunk.endswith(word) and chunk != word]
+        words.append(max(longer, key=len) if longer else word)
+    return "".join(words)
 
 
 def frame_question(question: str, tagged: Sequence[tuple[str, str]] = ()) -> QuestionFrame:
