@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from evals.datasets import DatasetError, load_set
 from evals.metrics import confusion, first_hit_rank, must_include_coverage, refusal_scores, retrieval_metrics
+from evals.parts import LabelledPart, part_verdicts
 from evals.report import compare_runs, write_report
 from evals.runner import result_rows, run_sets, summarise
 
@@ -31,8 +33,8 @@ ALL_DEV_SETS = [
 # a change that loses quality on either half fails here.
 SPLIT_FLOORS = {
     "tune": {
-        "strict_pass": 0.95,  # reached 0.983
-        "must_include": 0.96,  # 0.990
+        "strict_pass": 0.97,  # reached 1.000
+        "must_include": 0.97,  # 1.000
         "false_refusal_rate": 0.04,  # 0.000 (at most)
         "refusal_recall": 0.9,  # 1.000 (10 questions)
         "routing_accuracy": 0.96,  # 0.980
@@ -41,8 +43,8 @@ SPLIT_FLOORS = {
         "hybrid_recall@5": 0.94,  # 0.958
     },
     "check": {
-        "strict_pass": 0.91,  # 0.942
-        "must_include": 0.93,  # 0.964
+        "strict_pass": 0.93,  # 0.962
+        "must_include": 0.95,  # 0.976
         "false_refusal_rate": 0.05,  # 0.024 (at most)
         "refusal_recall": 0.8,  # 0.900 (10 questions)
         "routing_accuracy": 0.96,  # 0.980
@@ -136,3 +138,37 @@ def test_every_dev_set_stays_above_its_floor_on_both_halves(assistant) -> None: 
     retrieval = metrics["retrieval_by_split"]
     for split in ("tune", "check"):
         assert retrieval[split]["hybrid"]["mrr@10"] >= retrieval[split]["bm25"]["mrr@10"], split
+
+
+def test_part_verdicts_read_each_part_in_its_own_block() -> None:
+    parts = [
+        LabelledPart(text="哪一版", answerable=True, must_include=["2020版"]),
+        LabelledPart(text="电话多少", answerable=False),
+    ]
+    answer = "（1）哪一版？\n编制《目录（2020版）》[1]\n（2）电话多少？\n现有文件未就此作出规定。"
+    assert part_verdicts(answer, False, parts) == [True, True]
+    swapped = "（1）哪一版？\n现有文件未就此作出规定。\n（2）电话多少？\n编制《目录（2020版）》[1]"
+    assert part_verdicts(swapped, False, parts) == [False, False]
+    assert part_verdicts("现有政策文件未涉及……", True, parts) == [False, True]
+
+
+PROBE_FLOORS = {"strict_pass": 0.82, "false_refusal_rate": 0.08, "refusal_recall": 0.85}  # 0.857 / 0.067 / 0.900
+
+
+@pytest.mark.slow
+def test_probe_sets_written_apart_from_the_dev_sets_stay_above_their_floors(assistant) -> None:  # type: ignore[no-untyped-def]
+    """qa_probe (70) and multipart_probe (80 questions, 168 labelled parts) were written by helpers who never
+    saw the dev sets, and are never tuned on: they show what unseen questions get."""
+    scores = summarise(run_sets(assistant, [DEV_SETS / "qa_probe.jsonl"], progress=False))["splits"]["check"]
+    assert scores["strict_pass"] >= PROBE_FLOORS["strict_pass"], scores["strict_pass"]
+    assert scores["false_refusal_rate"] <= PROBE_FLOORS["false_refusal_rate"], scores["false_refusal_rate"]
+    assert scores["refusal_recall"] >= PROBE_FLOORS["refusal_recall"], scores["refusal_recall"]
+    answerable, unanswerable = [], []
+    for line in (DEV_SETS / "multipart_probe.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        parts = [LabelledPart.model_validate(p) for p in row["parts"]]
+        answer = assistant.ask(row["question"])
+        for part, right in zip(parts, part_verdicts(answer.text, answer.refused, parts), strict=True):
+            (answerable if part.answerable else unanswerable).append(right)
+    assert sum(answerable) / len(answerable) >= 0.86, sum(answerable) / len(answerable)  # reached 0.885
+    assert sum(unanswerable) / len(unanswerable) >= 0.55, sum(unanswerable) / len(unanswerable)  # 0.586

@@ -20,7 +20,13 @@ from assistant.policy_qa.answerability import (
 from assistant.policy_qa.compose import compose_lines, short_title, typed
 from assistant.policy_qa.documents import document_lines
 from assistant.policy_qa.evidence import Evidence, EvidenceFinder, lexical_overlap
-from assistant.policy_qa.frame import QuestionFrame, frame_question, resolve_ellipsis, side_question
+from assistant.policy_qa.frame import (
+    QuestionFrame,
+    frame_question,
+    resolve_ellipsis,
+    side_question,
+    without_question_words,
+)
 from corpus import DocumentMeta, Passage
 from indexes import Hit, HybridRetriever, locality_matches
 
@@ -147,7 +153,7 @@ class PolicyQA:
         citations = CitationList(self.documents)
         lines, answered, hits = [], 0, []
         anchor: tuple[str, ...] = ()
-        wording = self.model.wording_probability(question)
+        wording = self.model.wording_probability(question)  # the model was fitted on whole questions
         first = self.tagged(frame.parts[0])
         for number, part in enumerate(frame.parts, 1):
             part_frame = replace(self.frame(part), level=frame.level)
@@ -157,7 +163,7 @@ class PolicyQA:
                 lines += about
                 continue
             asked = part if number == 1 else resolve_ellipsis(first, self.tagged(part))
-            if number > 1 and ANAPHORA.search(part):
+            if number > 1 and self.points_back(part, part_frame):
                 asked = f"{frame.parts[0]}，{asked}"
             assessed = self.assess_part(asked, part_frame, locality, anchor, wording)
             hits += assessed.hits
@@ -171,6 +177,16 @@ class PolicyQA:
         if not answered:
             return self.refuse(question, hits, "各部分均无对应条文")
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+
+    def points_back(self, part: str, frame: QuestionFrame) -> bool:
+        """Is a later part about the first part's topic: it says so ("这项工作…") or names no topic of its
+        own besides places and question words ("具体哪几个部门负责？", "谁来牵头？")."""
+        if ANAPHORA.search(part):
+            return True
+        topic = without_question_words(part)
+        for place in (*frame.localities, *frame.places):
+            topic = topic.replace(place, "")
+        return not self.retriever.tokenizer.content_nouns(topic)
 
     def assess_part(
         self, part: str, frame: QuestionFrame, locality: str | None, anchor: tuple[str, ...], wording: float

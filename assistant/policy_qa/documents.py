@@ -21,9 +21,15 @@ def doc_passages(doc: DocumentMeta, passages: Sequence[Passage]) -> list[Passage
     return [p for p in passages if p.doc_id == doc.doc_id]
 
 
+def chinese_date(iso: str) -> str:
+    """2018-05-21 → 2018年5月21日, the way the documents write their dates (anything else unchanged)."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", iso.strip())
+    return f"{match[1]}年{int(match[2])}月{int(match[3])}日" if match else iso
+
+
 def header_line(doc: DocumentMeta, citations: CitationList, first: Passage) -> str:
     numbers = "、".join(doc.doc_numbers) or "未载明文号"
-    when = doc.date or (f"{doc.year}年" if doc.year else "未载明日期")
+    when = chinese_date(doc.date) if doc.date else (f"{doc.year}年" if doc.year else "未载明日期")
     number = citations.cite(first, clause_text(first)[:40])
     return (
         f"《{short_title(doc)}》（{doc.locality.label}）：文号 {numbers}；发文单位 {doc.issuer or '未载明'}；"

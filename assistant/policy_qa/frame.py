@@ -18,7 +18,7 @@ ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "quantity",
         re.compile(
-            r"多少|(?<!哪)几(个|次|项|天|年|月|条|类|种|级|档|号)|多久|多长|多大|比例|百分之|期限|时限"
+            r"多少|(?<!哪)几(个|次|项|天|年|月|条|类|种|级|档|号)|多久|多长|多大|比例|百分之|什么(期限|时限)"
             r"|(哪|第几|什么)一?(版|个版本)"
         ),
     ),
@@ -130,6 +130,13 @@ def document_aspects_of(text: str) -> tuple[str, ...]:
         return ()
     strong = {"recipients", "parts", "issuer", "number", "basis"}
     return found if _DOCUMENT_WORDS.search(text) or strong & set(found) - {"basis"} else ()
+
+
+def without_question_words(text: str) -> str:
+    """What a (part of a) question is about: the text without its interrogatives ("具体哪几个部门负责" → "具体")."""
+    for _, pattern in (*ASPECT_PATTERNS, *DOCUMENT_ASPECTS):
+        text = pattern.sub("", text)
+    return text
 
 
 def side_question(question: str, locality: str, others: Sequence[str]) -> str:
