@@ -21,6 +21,11 @@ def all_text(app: AppTest) -> str:
     return "\n".join(str(m.value) for m in app.markdown) + "\n".join(str(e.label) for e in app.expander)
 
 
+def test_no_pages_folder_beside_the_entry_script() -> None:
+    """A pages/ folder there makes Streamlit show "Page not found" on the first deep link (/evals)."""
+    assert not (Path(APP).parent / "pages").exists()
+
+
 def test_chat_page_shows_cited_answer(ui_env: str) -> None:
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
@@ -37,7 +42,7 @@ def render_page(module: str) -> AppTest:
         from pathlib import Path
 
         sys.path.insert(0, str(Path.cwd()))
-        importlib.import_module(f"ui.pages.{module_name}").render()
+        importlib.import_module(f"ui.views.{module_name}").render()
 
     return AppTest.from_function(script, args=(module,), default_timeout=60)
 

@@ -9,7 +9,9 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ui.pages import chat_page, documents_page, evals_page, measures_page, subject_page
+# Page modules live in ui/views: Streamlit takes a pages/ folder beside the entry script for a v1
+# multipage app and then shows "Page not found" on the first deep link (e.g. /evals) after a start.
+from ui.views import chat_page, documents_page, evals_page, measures_page, subject_page
 
 st.set_page_config(page_title="信用政策问答助手", page_icon=":material/verified:", layout="wide")
 navigation = st.navigation(

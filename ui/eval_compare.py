@@ -9,6 +9,8 @@ import streamlit as st
 from ui.client import ApiClient, ApiError
 from ui.eval_results import CARDS, fmt
 
+SIDE_CARDS_PER_ROW = 3
+
 
 def run_label(run: dict[str, Any]) -> str:
     strict = run.get("headline", {}).get("strict_pass")
@@ -33,8 +35,11 @@ def side(run: dict[str, Any], title: str) -> None:
     )
     headline = run.get("headline", {})
     cards = [(key, name) for key, name in CARDS if headline.get(key) is not None]
-    for column, (key, name) in zip(st.columns(max(len(cards), 1)), cards, strict=False):
-        column.metric(name, fmt(headline[key]))
+    # Half a page holds three cards a row; five in one row cut every number to "0.9…".
+    for start in range(0, len(cards), SIDE_CARDS_PER_ROW):
+        row = cards[start : start + SIDE_CARDS_PER_ROW]
+        for column, (key, name) in zip(st.columns(SIDE_CARDS_PER_ROW), row, strict=False):
+            column.metric(name, fmt(headline[key]))
 
 
 def delta_table(metrics: list[dict[str, Any]], changed_only: bool) -> None:
