@@ -10,6 +10,7 @@ from assistant.policy_qa.answerability import AnswerabilityModel
 from assistant.policy_qa.compose import bodies_named, body_clause, mirrored_row
 from assistant.policy_qa.evidence import Evidence, documents_at_level
 from assistant.policy_qa.frame import (
+    DURATION,
     asked_unit,
     document_aspects_of,
     frame_question,
@@ -144,3 +145,18 @@ def test_the_place_a_search_is_scoped_to_does_not_pick_the_sentence(assistant) -
     ways = next(i for i, t in enumerate(texts) if "公益慈善" in t)
     place_only = next(i for i, t in enumerate(texts) if t.startswith("依托新北区公共信用信息管理平台"))
     assert ways < 2 and ways < place_only
+
+
+def test_a_how_long_question_asks_for_a_span_of_time_not_any_number() -> None:
+    assert asked_unit("企业进了名单一般要被关注多久？") == DURATION
+    assert asked_unit("多长时间更新一次？") == DURATION
+    assert asked_unit("最晚多少天得挂到网上？") == "天"  # a unit named wins
+    assert holds_unit("公示期为3年", DURATION) and holds_unit("7个工作日内办结", DURATION)
+    assert holds_unit("每季度首月5日前报送", DURATION)  # how often answers 多久…一次
+    assert not holds_unit("到2020年年底，信用承诺制度全面建立", DURATION)  # a date is no span
+    assert not holds_unit("2023年3月17日印发", DURATION)
+
+
+def test_colloquial_interrogatives_ask_like_written_ones() -> None:
+    assert frame_question("那这个指标得在啥时候前达到？").main_aspect == "when"
+    assert frame_question("这份方案是啥时候印发的？").document_aspects == ("date",)

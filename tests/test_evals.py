@@ -170,5 +170,5 @@ def test_probe_sets_written_apart_from_the_dev_sets_stay_above_their_floors(assi
         answer = assistant.ask(row["question"])
         for part, right in zip(parts, part_verdicts(answer.text, answer.refused, parts), strict=True):
             (answerable if part.answerable else unanswerable).append(right)
-    assert sum(answerable) / len(answerable) >= 0.86, sum(answerable) / len(answerable)  # reached 0.885
-    assert sum(unanswerable) / len(unanswerable) >= 0.55, sum(unanswerable) / len(unanswerable)  # 0.586
+    assert sum(answerable) / len(answerable) >= 0.85, sum(answerable) / len(answerable)  # reached 0.878
+    assert sum(unanswerable) / len(unanswerable) >= 0.65, sum(unanswerable) / len(unanswerable)  # 0.690

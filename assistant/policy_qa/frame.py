@@ -75,14 +75,32 @@ _ASKED_UNIT = re.compile(
 _UNIT_FAMILY = {"个月": "月", "日": "(?:工作)?[日天]", "天": "(?:工作)?[日天]", "工作日": "工作日"}
 
 
+_ASKED_DURATION = re.compile(r"多久|多长(时间|期限|的?期限)?(?!度)|多少时间")
+DURATION = "时长"  # a how-long question: any span of time answers it (3个月, 7个工作日, 一年), a date does not
+_DURATION_SPAN = re.compile(
+    r"(?<![\d年月第])(?:\d{1,3}|[一二三四五六七八九十两百半]+)\s*个?\s*(?:工作日|小时|[日天周月年])(?!底|初|末)"
+    r"|[每按]个?(?:季度|半年|年度?|月度?|周|日|天)"  # how often: 多久报送一次 → 每季度
+)
+
+
+def colloquial(text: str) -> str:
+    """Colloquial interrogatives in their written form (啥 → 什么), for matching what is asked."""
+    return text.replace("啥", "什么")
+
+
 def asked_unit(question: str) -> str | None:
-    """The measure word a how-many question asks in (几个工作日 → 工作日, 多少万元 → 万元)."""
+    """The measure word a how-many question asks in (几个工作日 → 工作日, 多少万元 → 万元), or a span of
+    time for a how-long question (多久, 多长时间)."""
     match = _ASKED_UNIT.search(question)
-    return (match.group(1) or match.group(2)) if match else None
+    if match:
+        return match.group(1) or match.group(2)
+    return DURATION if _ASKED_DURATION.search(question) else None
 
 
 def holds_unit(text: str, unit: str) -> bool:
     """Does the text give a number in that unit (7个工作日, 三个月, 5万元)?"""
+    if unit == DURATION:
+        return bool(_DURATION_SPAN.search(text))
     pattern = _UNIT_FAMILY.get(unit, re.escape(unit))
     return bool(re.search(rf"[\d一二三四五六七八九十两百千万]+\s*个?\s*{pattern}", text))
 
@@ -213,13 +231,13 @@ def frame_question(question: str, tagged: Sequence[tuple[str, str]] = ()) -> Que
         parts = tuple(p if localities_in(p) else f"{localities[0]} {p}" for p in parts)
     return QuestionFrame(
         question=question,
-        aspects=aspects_of(question),
+        aspects=aspects_of(colloquial(question)),
         parts=parts,
         localities=localities,
         places=places_in(tagged),
         years=tuple(_YEAR.findall(question)),
-        document_aspects=document_aspects_of(question),
+        document_aspects=document_aspects_of(colloquial(question)),
         shape=shape_of(question),
-        unit=asked_unit(question),
+        unit=asked_unit(colloquial(question)),
         level=None if localities else level_of(question),
     )
