@@ -90,7 +90,8 @@ def publish_index(
 def current_index(
     settings: Settings, store: CorpusStore, encoder: Encoder, tokenizer: ChineseTokenizer
 ) -> str | None:
-    """The published version, if it indexes exactly `store`'s passages with this encoder and dictionary."""
+    """The published version, if it indexes exactly `store`'s passages and documents with this encoder and
+    dictionary."""
     version = current_version(settings.index_dir)
     if version is None or not (version_dir(settings.index_dir, version) / CORPUS_SNAPSHOT).is_dir():
         return None
@@ -98,7 +99,9 @@ def current_index(
         check_manifest(version_dir(settings.index_dir, version), store.passages(), encoder, tokenizer)
     except StaleIndexError:
         return None
-    return version
+    # The snapshot must also hold the documents' current metadata (a re-parse may change only that).
+    snapshot = CorpusStore(version_dir(settings.index_dir, version) / CORPUS_SNAPSHOT)
+    return version if snapshot.documents() == store.documents() else None
 
 
 def open_version(

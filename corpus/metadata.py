@@ -89,6 +89,15 @@ def find_title(paragraphs: list[Paragraph]) -> str:
     return re.sub(r"\s+", "", paragraphs[0].text.replace("\n", "")) if paragraphs else ""
 
 
+def find_recipients(paragraphs: list[Paragraph], head: int = 12) -> str:
+    """主送单位: the first short line of the head that ends with a colon ("县信用体系建设领导小组各成员单位：")."""
+    for p in paragraphs[:head]:
+        text = p.text.replace("\n", "").strip()
+        if text.endswith(("：", ":")) and 4 <= len(text) <= 120 and not ATTACHMENT_HEADING.match(text):
+            return text.rstrip("：:").strip()
+    return ""
+
+
 def find_date(paragraphs: list[Paragraph]) -> str | None:
     """The first date that stands alone (a signature date), as YYYY-MM-DD."""
     for p in paragraphs:

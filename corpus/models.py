@@ -31,6 +31,7 @@ class DocumentMeta:
     kind: str
     attachment_kinds: tuple[str, ...] = ()
     year: int | None = None
+    recipients: str = ""  # 主送: the bodies the document is addressed to, from its head
     source_path: str = ""
     sha256: str = ""
 

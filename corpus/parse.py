@@ -13,6 +13,7 @@ from corpus.metadata import (
     find_issuer,
     find_kind,
     find_locality,
+    find_recipients,
     find_title,
     standalone_doc_numbers,
 )
@@ -41,6 +42,7 @@ def parse_document(
         kind=find_kind(title),
         attachment_kinds=attachment_kinds(paragraphs),
         year=doc_number_year(own_numbers),
+        recipients=find_recipients(paragraphs),
         source_path=source_path,
         sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
     )

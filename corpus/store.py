@@ -8,7 +8,7 @@ from pathlib import Path
 
 from corpus.models import DocumentMeta, Locality, Passage, TableRow, Units
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: documents carry their 主送单位
 
 
 def _meta_from_dict(data: dict) -> DocumentMeta:

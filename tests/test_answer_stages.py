@@ -160,3 +160,11 @@ def test_a_how_long_question_asks_for_a_span_of_time_not_any_number() -> None:
 def test_colloquial_interrogatives_ask_like_written_ones() -> None:
     assert frame_question("那这个指标得在啥时候前达到？").main_aspect == "when"
     assert frame_question("这份方案是啥时候印发的？").document_aspects == ("date",)
+
+
+def test_a_document_names_its_recipients_from_its_head(policy_corpus, assistant) -> None:  # type: ignore[no-untyped-def]
+    assert policy_corpus.documents["wuyang-henan-2018"].recipients == "县信用体系建设领导小组各成员单位"
+    assert policy_corpus.documents["chaoyang-2020"].recipients.startswith("各县（市）区人民政府")
+    answer = assistant.ask("舞阳县那份转发通知是发给哪些单位的？")
+    own, forwarded = answer.text.index("各成员单位"), answer.text.index("所转发文件的主送单位")
+    assert own < forwarded  # the notice's own recipients first, then those of the plan it forwards

@@ -57,12 +57,19 @@ def basis_lines(doc: DocumentMeta, own: list[Passage], citations: CitationList) 
 
 
 def recipients_line(doc: DocumentMeta, own: list[Passage], citations: CitationList) -> list[str]:
-    """主送单位: the opening line addressed to the receiving bodies (ends with a colon)."""
+    """主送单位: from the document's head (metadata); a forwarding notice also names the recipients of the
+    document it forwards (the opening line of that document, which ends with a colon)."""
+    lines = []
+    if doc.recipients:
+        lines.append(f"主送单位（见文件抬头）：{doc.recipients}[{citations.cite(own[0])}]")
     for passage in own[:4]:
         text = clause_text(passage).rstrip()
-        if text.endswith(("：", ":")) and len(text) < 200:
-            return [f"主送单位：{text.rstrip('：:')}[{citations.cite(passage)}]"]
-    return []
+        addressed = text.rstrip("：:").strip()
+        if text.endswith(("：", ":")) and len(text) < 200 and addressed != doc.recipients:
+            label = "所转发文件的主送单位" if doc.recipients else "主送单位"
+            lines.append(f"{label}：{addressed}[{citations.cite(passage)}]")
+            break
+    return lines
 
 
 def parts_lines(doc: DocumentMeta, own: list[Passage], citations: CitationList) -> list[str]:
