@@ -55,6 +55,7 @@ HEADLINE = (
     "dialog_both_accuracy",
     "dialog_conversation_accuracy",
 )
+COUNT_KEYS = ("qa_questions", "routing_questions", "dialog_conversations", "dialog_turns")
 SPLIT_RETRIEVAL_KEYS = {"recall@5": "R@5", "mrr@10": "MRR@10"}
 
 
@@ -72,8 +73,8 @@ def split_rows(metrics: dict) -> list[tuple[str, list[str]]]:
     rows = []
     for key in HEADLINE:
         values = [splits.get(split, {}).get(key) for split in SPLIT_NAMES]
-        if all(v is None or v == 0 for v in values):
-            continue  # no question of that kind in this run
+        if all(v is None for v in values) or (key in COUNT_KEYS and not any(values)):
+            continue  # no question of that kind in this run (a rate of 0, e.g. no false refusal, is shown)
         rows.append((label(key), [fmt(v) for v in values]))
     return rows
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from assistant.policy_qa.answerability import AnswerabilityModel
+from assistant.policy_qa.answerability import FEATURES, AnswerabilityModel
 from assistant.policy_qa.compose import bodies_named, body_clause, mirrored_row
 from assistant.policy_qa.evidence import Evidence, documents_at_level
 from assistant.policy_qa.frame import (
@@ -87,7 +87,7 @@ def test_wording_model_matches_scikit_learn() -> None:
 def test_shipped_answerability_model_carries_its_wording_model() -> None:
     model = AnswerabilityModel.load()
     assert model.wording is not None and model.scores and model.scores["rows"] > 200
-    assert len(model.coef) == len(model.mean) == 9 and np.isfinite(model.threshold)
+    assert len(model.coef) == len(model.mean) == len(FEATURES) and np.isfinite(model.threshold)
 
 
 def test_a_later_part_names_its_topic_by_the_head_of_a_first_part_phrase() -> None:

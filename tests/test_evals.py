@@ -43,9 +43,9 @@ SPLIT_FLOORS = {
         "hybrid_recall@5": 0.94,  # 0.958
     },
     "check": {
-        "strict_pass": 0.93,  # 0.962
-        "must_include": 0.95,  # 0.976
-        "false_refusal_rate": 0.05,  # 0.024 (at most)
+        "strict_pass": 0.95,  # 0.981
+        "must_include": 0.97,  # 1.000
+        "false_refusal_rate": 0.04,  # 0.000 (at most)
         "refusal_recall": 0.8,  # 0.900 (10 questions)
         "routing_accuracy": 0.96,  # 0.980
         "subject_accuracy": 0.98,  # 1.000
@@ -152,7 +152,7 @@ def test_part_verdicts_read_each_part_in_its_own_block() -> None:
     assert part_verdicts("现有政策文件未涉及……", True, parts) == [False, True]
 
 
-PROBE_FLOORS = {"strict_pass": 0.82, "false_refusal_rate": 0.08, "refusal_recall": 0.85}  # 0.857 / 0.067 / 0.900
+PROBE_FLOORS = {"strict_pass": 0.84, "false_refusal_rate": 0.07, "refusal_recall": 0.85}  # 0.871 / 0.050 / 0.900
 
 
 @pytest.mark.slow
@@ -170,5 +170,5 @@ def test_probe_sets_written_apart_from_the_dev_sets_stay_above_their_floors(assi
         answer = assistant.ask(row["question"])
         for part, right in zip(parts, part_verdicts(answer.text, answer.refused, parts), strict=True):
             (answerable if part.answerable else unanswerable).append(right)
-    assert sum(answerable) / len(answerable) >= 0.85, sum(answerable) / len(answerable)  # reached 0.878
-    assert sum(unanswerable) / len(unanswerable) >= 0.65, sum(unanswerable) / len(unanswerable)  # 0.690
+    assert sum(answerable) / len(answerable) >= 0.89, sum(answerable) / len(answerable)  # reached 0.914
+    assert sum(unanswerable) / len(unanswerable) >= 0.62, sum(unanswerable) / len(unanswerable)  # 0.655

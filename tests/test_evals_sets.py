@@ -229,6 +229,7 @@ def test_summary_and_report_show_splits_side_by_side() -> None:
     rows = dict(split_rows(metrics))
     assert rows["严格通过率"] == ["0.333", "0.500", "0.500"]
     assert not any("对话" in name for name in rows)  # no dialog set in this run
+    assert "误拒率（可答题被拒答）" in rows  # a rate of 0 is a result, not an absence
     assert dict(type_rows(metrics))["list"] == ["—", "—", "1.000 (1)"]
     text = markdown_report(metrics)
     assert "tune（调优）" in text and "按题型严格通过率" in text

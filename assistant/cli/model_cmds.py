@@ -27,12 +27,18 @@ def tune_rows(paths: list[Path], split: str) -> list[dict]:
     return [r for r in rows if r.get("split", split) == split]
 
 
-TRAINING_FILE = DATA_DIR / "answerability_train.jsonl"
+# Our own labelled questions, written apart from the dev sets: the first 227, then 200 more (2026-12-01).
+TRAINING_FILES = (DATA_DIR / "answerability_train.jsonl", DATA_DIR / "answerability_train_extra.jsonl")
 
 
 def labelled_questions(paths: list[Path], split: str) -> list[tuple[str, bool]]:
     """Our own labelled questions plus the chosen half of the given QA sets."""
-    own = [json.loads(line) for line in TRAINING_FILE.read_text("utf-8").splitlines() if line.strip()]
+    own = [
+        json.loads(line)
+        for training_file in TRAINING_FILES
+        for line in training_file.read_text("utf-8").splitlines()
+        if line.strip()
+    ]
     rows = [(r["question"], bool(r["answerable"])) for r in own]
     return rows + [(r["question"], r["type"] != "unanswerable") for r in tune_rows(paths, split)]
 
