@@ -157,6 +157,11 @@ def test_a_how_long_question_asks_for_a_span_of_time_not_any_number() -> None:
     assert not holds_unit("2023年3月17日印发", DURATION)
 
 
+def test_how_wide_a_scope_is_no_number_asked() -> None:
+    assert frame_question("信用报告打算在多大范围互认？").main_aspect != "quantity"
+    assert frame_question("罚款金额有多大？").main_aspect == "quantity"
+
+
 def test_colloquial_interrogatives_ask_like_written_ones() -> None:
     assert frame_question("那这个指标得在啥时候前达到？").main_aspect == "when"
     assert frame_question("这份方案是啥时候印发的？").document_aspects == ("date",)
