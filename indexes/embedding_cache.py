@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.lib.npyio import NpzFile
 from tqdm import tqdm
 
 from indexes.encoders import Encoder
@@ -87,11 +89,15 @@ def merged_entries(
 
 
 def read_cache(path: Path, encoder: Encoder) -> dict[str, np.ndarray]:
-    """The cached vectors by key; {} when the file is missing, unreadable or of another dimension."""
+    """The cached vectors by key; {} when the file is missing, unreadable (truncated too) or of another
+    dimension."""
     try:
-        with np.load(path, allow_pickle=False) as data:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, NpzFile):  # a lone .npy array is no cache
+            return {}
+        with loaded as data:
             keys, vectors = data["keys"], data["vectors"]
-    except (OSError, KeyError, ValueError):
+    except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile):
         return {}
     if vectors.ndim != 2 or vectors.shape[1] != encoder.dim or len(keys) != len(vectors):
         return {}

@@ -1,9 +1,10 @@
 """Index folders: bm25/ + dense.faiss + sentences + manifest.json. A manifest mismatch raises StaleIndexError.
 
 `build_index` writes a new version under the index root and publishes it (indexes/versions.py); loading a
-root reads the version its pointer names. Vectors come through a content-addressed embedding cache beside
-the index root, so a rebuild after adding, changing or removing one document embeds only that document's
-new texts; BM25, the faiss matrix and the sentence table are rebuilt whole (no model involved).
+root reads the version its pointer names. Vectors and BM25 token lists come through content-addressed caches
+beside the index root (indexes/embedding_cache.py, indexes/token_cache.py), so a rebuild after adding,
+changing or removing one document embeds and tokenizes only that document's new texts; the BM25 matrix, the
+faiss matrix and the sentence table are then rebuilt whole from them (no model, no jieba involved).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.models import DocumentMeta, Passage
+from indexes import token_cache
 from indexes.dense import DenseIndex
 from indexes.embedding_cache import cache_path, cached_embed, merged_entries, read_cache, write_cache
 from indexes.encoders import Encoder
@@ -71,8 +73,9 @@ def build_index(
     """Build the indexes into a new version under the root `folder`, then publish it; returns the manifest.
 
     Passage texts and sentences are embedded together, each distinct text once, and only when the
-    embedding cache does not hold it yet; the cache is rewritten with what this build used. `snapshot`
-    may add files to the version before it is published (the corpus it was built from).
+    embedding cache does not hold it yet; likewise passage texts are tokenized for BM25 only when the token
+    cache does not hold them. Each cache is rewritten with what this build used. `snapshot` may add files
+    to the version before it is published (the corpus it was built from).
     """
     texts = [index_text(p, documents[p.doc_id]) for p in passages]
     table = SentenceTable.from_passages(passages)
@@ -80,7 +83,11 @@ def build_index(
     cache = read_cache(cache_file, encoder)
     embedded = cached_embed(encoder, [*texts, *table.texts], cache, batch_size, progress)
     write_cache(cache_file, merged_entries(embedded.entries, cache), encoder)
-    sparse = SparseIndex.build([tokenizer.tokenize(t) for t in texts])
+    tokens_file = token_cache.cache_path(folder, tokenizer)
+    tokens_cached = token_cache.read_cache(tokens_file, tokenizer)
+    tokenized = token_cache.cached_tokenize(tokenizer, texts, tokens_cached)
+    token_cache.write_cache(tokens_file, token_cache.merged(tokens_cached, tokenized), tokenizer)
+    sparse = SparseIndex.build(tokenized.token_lists)
     dense = DenseIndex.build(embedded.vectors[: len(texts)])
     sentences = SentenceIndex(table, embedded.vectors[len(texts) :])
     version, target = new_version(folder)
@@ -94,6 +101,7 @@ def build_index(
             **expected_manifest(passages, encoder, tokenizer, table),
             "version": version,
             "embedded": embedded.encoded,
+            "tokenized": tokenized.tokenized,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")

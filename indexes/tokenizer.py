@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,10 @@ from corpus.normalize import fold
 
 jieba.setLogLevel(logging.WARNING)
 _TOKEN = re.compile(r"[\w\u3400-\u9fff%+.]+")
+
+# Bump whenever tokenize() yields other tokens for the same text and data files (its code, `_TOKEN`, or
+# corpus.normalize.fold, which it applies first): it is part of `identity`, which keys the token cache.
+TOKENIZER_VERSION = "1"
 
 # Identifiers kept whole as extra tokens (besides jieba's parts), matched on folded text. Bump the
 # version whenever the list changes: it is part of the dictionary hash, so indexes get rebuilt.
@@ -93,6 +98,21 @@ class ChineseTokenizer:
         for kind, pattern in IDENTIFIER_PATTERNS:
             digest.update(f"{kind}\x00{pattern.pattern}\x01".encode())
         return digest.hexdigest()[:16]
+
+    @property
+    def identity(self) -> str:
+        """Everything besides the text that decides tokenize()'s output: the code version, jieba's version
+        (its own dictionary ships with it), the Unicode data behind NFKC folding, the token pattern and
+        the data files (`dictionary_hash`). Cached token lists are reused only under the same identity."""
+        return "\x00".join(
+            (
+                TOKENIZER_VERSION,
+                jieba.__version__,
+                unicodedata.unidata_version,
+                _TOKEN.pattern,
+                self.dictionary_hash,
+            )
+        )
 
     def segment(self, text: str) -> list[str]:
         """Plain (accurate-mode) segmentation, for inspection and tests."""

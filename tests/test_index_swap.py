@@ -18,6 +18,7 @@ from assistant.settings import Settings
 from corpus import CorpusStore, bundled_corpus_dir, ingest
 from indexes import SentenceTable, index_text, read_manifest
 from indexes.embedding_cache import CACHE_DIR
+from indexes.token_cache import CACHE_DIR as TOKEN_CACHE_DIR
 from indexes.versions import POINTER, current_version, publish, versions
 from tests.conftest_helpers import free_port, wait_until_ok
 
@@ -32,12 +33,13 @@ QUESTIONS = [
 
 
 def own_data_dir(tmp_path: Path, session: Settings) -> tuple[Settings, Path]:
-    """A data dir over a copy of the bundled documents; the session's embedding cache (filled by the
-    `policy_corpus` fixture) spares re-embedding them."""
+    """A data dir over a copy of the bundled documents; the session's embedding and token caches (filled by
+    the `policy_corpus` fixture) spare re-embedding and re-tokenizing them."""
     docs = tmp_path / "docs"
     shutil.copytree(bundled_corpus_dir(), docs)
     data = tmp_path / "data"
-    shutil.copytree(session.data_dir / CACHE_DIR, data / CACHE_DIR)
+    for cache in (CACHE_DIR, TOKEN_CACHE_DIR):
+        shutil.copytree(session.data_dir / cache, data / cache)
     settings = Settings(data_dir=data, today=session.today, api={"api_keys": ["swap-key"]})  # type: ignore[arg-type]
     ingest([docs], CorpusStore(settings.corpus_dir), progress=False)
     return settings, docs
@@ -139,25 +141,28 @@ def test_rebuild_while_questions_stream_in(
         server.should_exit = True
 
 
-def test_adding_changing_removing_one_document_embeds_only_its_own_texts(
+def test_adding_changing_removing_one_document_embeds_and_tokenizes_only_its_own_texts(
     tmp_path: Path, settings: Settings, policy_corpus
 ) -> None:  # type: ignore[no-untyped-def]
     from assistant.runtime import open_version, publish_index
     from tests.test_sentence_index import CountingEncoder
+    from tests.test_token_cache import CountingTokenizer
 
     own, docs = own_data_dir(tmp_path, settings)
     encoder = CountingEncoder(policy_corpus.retriever.encoder)
-    tokenizer = policy_corpus.retriever.tokenizer
+    tokenizer = CountingTokenizer()
     store = CorpusStore(own.corpus_dir)
-    assert publish_index(own, store, encoder, tokenizer, progress=False)["embedded"] == 0
-    assert encoder.passage_texts == []  # the five documents come from the cache
+    first = publish_index(own, store, encoder, tokenizer, progress=False)
+    assert first["embedded"] == 0 and first["tokenized"] == 0
+    assert encoder.passage_texts == [] and tokenizer.texts == []  # the five documents come from the caches
+
+    def passage_texts_of(doc_id: str) -> set[str]:
+        documents = {d.doc_id: d for d in store.documents()}
+        return {index_text(p, documents[doc_id]) for p in store.passages() if p.doc_id == doc_id}
 
     def texts_of(doc_id: str) -> set[str]:
-        documents = {d.doc_id: d for d in store.documents()}
         passages = [p for p in store.passages() if p.doc_id == doc_id]
-        return {index_text(p, documents[doc_id]) for p in passages} | set(
-            SentenceTable.from_passages(passages).texts
-        )
+        return passage_texts_of(doc_id) | set(SentenceTable.from_passages(passages).texts)
 
     new = docs / NEW_DOCUMENT.name
     shutil.copy(NEW_DOCUMENT, new)
@@ -165,19 +170,25 @@ def test_adding_changing_removing_one_document_embeds_only_its_own_texts(
     added = publish_index(own, store, encoder, tokenizer, progress=False)
     assert set(encoder.passage_texts) == texts_of(NEW_DOCUMENT.stem)  # the real encoder, its texts only
     assert added["embedded"] == len(encoder.passage_texts)
+    assert set(tokenizer.texts) == passage_texts_of(NEW_DOCUMENT.stem)  # jieba: its passages only
+    assert added["tokenized"] == len(tokenizer.texts)
 
     encoder.passage_texts.clear()
+    tokenizer.texts.clear()
     new.write_text(new.read_text("utf-8").replace("10个工作日内送达", "7个工作日内送达"), "utf-8")
     assert ingest([docs], store, progress=False).parsed == 1
     publish_index(own, store, encoder, tokenizer, progress=False)
     changed = {t for t in texts_of(NEW_DOCUMENT.stem) if "7个工作日内送达" in t}
     assert changed and set(encoder.passage_texts) == changed  # just the edited clause
+    assert tokenizer.texts and set(tokenizer.texts) == changed & passage_texts_of(NEW_DOCUMENT.stem)
 
     encoder.passage_texts.clear()
+    tokenizer.texts.clear()
     new.unlink()
     assert ingest([docs], store, progress=False).parsed == 0
     removed = publish_index(own, store, encoder, tokenizer, progress=False)
     assert removed["embedded"] == 0 and encoder.passage_texts == []
+    assert removed["tokenized"] == 0 and tokenizer.texts == []
     corpus = open_version(own, removed["version"], encoder, tokenizer)
     assert NEW_DOCUMENT.stem not in corpus.documents and len(corpus.passages) == len(policy_corpus.passages)
     hits = corpus.retriever.search("企业信用体检", 5)

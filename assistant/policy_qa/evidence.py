@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,12 +35,22 @@ class Evidence:
 
 
 def idf_table(tokenizer: ChineseTokenizer, texts: list[str]) -> dict[str, float]:
+    """IDF of every token of `texts` (tokenizes them all: for an indexed corpus use `index_idf`)."""
     counts: dict[str, int] = {}
     for text in texts:
         for token in set(tokenizer.tokenize(text)):
             counts[token] = counts.get(token, 0) + 1
-    n = len(texts)
-    return {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in counts.items()}
+    return idf_from_frequencies(counts, len(texts))
+
+
+def idf_from_frequencies(frequencies: Mapping[str, int], n: int) -> dict[str, float]:
+    return {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in frequencies.items()}
+
+
+def index_idf(retriever: HybridRetriever) -> dict[str, float]:
+    """The same table as `idf_table` over the retriever's passage texts, read off its BM25 index: loading
+    a version (a worker's start, an index swap) re-tokenizes nothing."""
+    return idf_from_frequencies(retriever.sparse.document_frequencies(), retriever.sparse.size)
 
 
 def lexical_overlap(question_tokens: list[str], sentence: str, idf: dict[str, float]) -> float:

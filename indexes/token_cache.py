@@ -1,0 +1,202 @@
+"""Content-addressed cache of BM25 token lists, so a rebuild tokenizes only texts it has not seen.
+
+Key: sha1 of the tokenizer's identity (`ChineseTokenizer.identity`: a code version, jieba's version, the
+Unicode data, the token pattern and the hash of the dictionary, stop words, synonyms and identifier
+patterns) and the exact text. One file per identity, beside the embedding cache in the folder that holds
+the index folder (`<parent>/token_cache/<tokenizer tag>.npz`), written atomically (temp file + os.replace)
+and read once per build. A missing, truncated or otherwise unreadable file counts as empty.
+
+Format: an uncompressed .npz, read with `allow_pickle=False` (loading it never runs code, unlike pickle):
+
+    keys            uint8 (n, 20)  raw sha1 digests, one row per cached text
+    offsets         int64 (n + 1)  text i's tokens are ids[offsets[i]:offsets[i + 1]]
+    ids             int32          token ids into the vocabulary
+    vocab           uint8          the distinct tokens, concatenated, UTF-8
+    vocab_offsets   int64 (v + 1)  token j is the decoded vocab[vocab_offsets[j]:vocab_offsets[j + 1]]
+    identity        str            the tokenizer identity it was written under
+
+Each distinct token is stored once and each occurrence as 4 bytes; JSON lines would repeat every token's
+UTF-8 with quotes and commas (about 3x larger) and parse into one string object per occurrence, whereas
+here an entry decodes with one numpy gather into strings shared by all entries. A rebuild reads every entry
+anyway, so an incrementally written store (sqlite) would save only the rewrite, which is a few vectorised
+array copies; one numpy file also mirrors the embedding cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+from numpy.lib.npyio import NpzFile
+
+from indexes.tokenizer import ChineseTokenizer
+
+CACHE_DIR = "token_cache"
+KEY_BYTES = 20  # sha1
+
+
+def text_key(identity: str, text: str) -> bytes:
+    return hashlib.sha1(f"{identity}\x00{text}".encode()).digest()
+
+
+def tokenizer_tag(identity: str) -> str:
+    return hashlib.sha1(identity.encode()).hexdigest()[:16]
+
+
+def cache_path(index_folder: Path, tokenizer: ChineseTokenizer) -> Path:
+    return index_folder.parent / CACHE_DIR / f"{tokenizer_tag(tokenizer.identity)}.npz"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCache:
+    """Cached token lists in columnar form; `rows` maps a key to its entry."""
+
+    rows: dict[bytes, int]  # in row order
+    offsets: np.ndarray  # int64, len(rows) + 1
+    ids: np.ndarray  # int32
+    vocab: np.ndarray  # object array of str; decoded entries share these strings
+
+    @classmethod
+    def empty(cls) -> TokenCache:
+        return cls({}, np.zeros(1, dtype="int64"), np.zeros(0, dtype="int32"), np.zeros(0, dtype=object))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def tokens(self, row: int) -> list[str]:
+        tokens: list[str] = self.vocab[self.ids[self.offsets[row] : self.offsets[row + 1]]].tolist()
+        return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Tokenized:
+    """Token lists of the requested texts (in order), and where they came from."""
+
+    token_lists: list[list[str]]
+    reused: list[int] = field(default_factory=list)  # cache rows used, each once
+    fresh: dict[bytes, list[str]] = field(default_factory=dict)  # newly tokenized, by key
+
+    @property
+    def tokenized(self) -> int:
+        """Distinct texts given to the tokenizer."""
+        return len(self.fresh)
+
+
+def cached_tokenize(tokenizer: ChineseTokenizer, texts: Sequence[str], cache: TokenCache) -> Tokenized:
+    """Token lists of `texts`; only distinct texts missing from `cache` go to `tokenizer.tokenize`."""
+    identity = tokenizer.identity
+    token_lists: list[list[str]] = []
+    reused: dict[int, None] = {}
+    fresh: dict[bytes, list[str]] = {}
+    for text in texts:
+        key = text_key(identity, text)
+        row = cache.rows.get(key)
+        if row is not None:
+            reused[row] = None
+            token_lists.append(cache.tokens(row))
+            continue
+        if key not in fresh:
+            fresh[key] = tokenizer.tokenize(text)
+        token_lists.append(list(fresh[key]))
+    return Tokenized(token_lists, list(reused), fresh)
+
+
+def merged(cache: TokenCache, tokenized: Tokenized, keep_unused: int | None = None) -> TokenCache:
+    """What to keep: every entry used now, plus up to `keep_unused` older ones (default: as many as used),
+    the most recently written ones, like the embedding cache. Kept entries move as id arrays (no decoding);
+    tokens that no kept entry uses leave the vocabulary."""
+    used = set(tokenized.reused)
+    limit = len(used) + len(tokenized.fresh) if keep_unused is None else keep_unused
+    unused = [row for row in range(len(cache)) if row not in used][-limit:] if limit > 0 else []
+    rows = np.asarray(sorted(used.union(unused)), dtype="int64")
+    starts, lengths = cache.offsets[rows], np.diff(cache.offsets)[rows]
+    # Gather the kept entries' ids in one step: position p of the k-th kept entry reads ids[starts[k] + p].
+    before = np.cumsum(lengths) - lengths
+    kept_ids = cache.ids[np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))]
+
+    vocab: list[str] = cache.vocab.tolist()
+    token_id = {token: i for i, token in enumerate(vocab)}
+    fresh_ids = [token_id.setdefault(t, len(token_id)) for tokens in tokenized.fresh.values() for t in tokens]
+    vocab.extend(list(token_id)[len(vocab) :])
+    ids = np.concatenate([kept_ids.astype("int64"), np.asarray(fresh_ids, dtype="int64")])
+    lengths = np.concatenate([lengths, np.asarray([len(t) for t in tokenized.fresh.values()], dtype="int64")])
+    offsets = np.concatenate([np.zeros(1, dtype="int64"), np.cumsum(lengths, dtype="int64")])
+
+    in_use = np.zeros(len(vocab), dtype=bool)
+    in_use[ids] = True
+    renumber = np.cumsum(in_use) - 1
+    row_keys = list(cache.rows)  # in row order
+    keys = [row_keys[row] for row in rows.tolist()] + list(tokenized.fresh)
+    return TokenCache(
+        {key: row for row, key in enumerate(keys)},
+        offsets,
+        renumber[ids].astype("int32"),
+        np.asarray(vocab, dtype=object)[in_use],
+    )
+
+
+# File I/O.
+
+
+def read_cache(path: Path, tokenizer: ChineseTokenizer) -> TokenCache:
+    """The cached token lists; empty when the file is missing, unreadable, inconsistent or of another identity."""
+    try:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, NpzFile):  # a lone .npy array is no cache
+            raise ValueError("not an .npz archive")
+        with loaded as data:
+            arrays = {
+                name: data[name] for name in ("keys", "offsets", "ids", "vocab", "vocab_offsets", "identity")
+            }
+        return _decoded(arrays, tokenizer.identity)
+    except (OSError, EOFError, KeyError, ValueError, IndexError, zipfile.BadZipFile):
+        return TokenCache.empty()
+
+
+def _decoded(arrays: dict[str, np.ndarray], identity: str) -> TokenCache:
+    keys, offsets, ids = arrays["keys"], arrays["offsets"], arrays["ids"]
+    vocab_offsets = arrays["vocab_offsets"]
+    if str(arrays["identity"]) != identity or keys.ndim != 2 or keys.shape[1] != KEY_BYTES:
+        raise ValueError("token cache of another tokenizer or shape")
+    for bounds, size in ((offsets, len(ids)), (vocab_offsets, None)):
+        if bounds.ndim != 1 or len(bounds) == 0 or bounds[0] != 0 or np.any(np.diff(bounds) < 0):
+            raise ValueError("token cache offsets are not monotonic")
+        if size is not None and bounds[-1] != size:
+            raise ValueError("token cache offsets do not cover the ids")
+    vocab_text = arrays["vocab"].astype("uint8").tobytes().decode("utf-8")
+    if len(offsets) != len(keys) + 1 or vocab_offsets[-1] != len(vocab_text):
+        raise ValueError("token cache arrays disagree")
+    bounds = vocab_offsets.tolist()
+    vocab = np.asarray([vocab_text[a:b] for a, b in pairwise(bounds)], dtype=object)
+    if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= len(vocab)):
+        raise ValueError("token ids outside the vocabulary")
+    raw = keys.astype("uint8").tobytes()
+    rows = {raw[i * KEY_BYTES : (i + 1) * KEY_BYTES]: i for i in range(len(keys))}
+    if len(rows) != len(keys):
+        raise ValueError("duplicate keys in the token cache")
+    return TokenCache(rows, offsets.astype("int64"), ids.astype("int32"), vocab)
+
+
+def write_cache(path: Path, cache: TokenCache, tokenizer: ChineseTokenizer) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = np.frombuffer(b"".join(cache.rows), dtype="uint8").reshape(len(cache.rows), KEY_BYTES)
+    tokens = [str(t) for t in cache.vocab]
+    vocab_offsets = np.concatenate([[0], np.cumsum([len(t) for t in tokens], dtype="int64")]).astype("int64")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        np.savez(
+            handle,
+            keys=keys,
+            offsets=cache.offsets,
+            ids=cache.ids,
+            vocab=np.frombuffer("".join(tokens).encode("utf-8"), dtype="uint8"),
+            vocab_offsets=vocab_offsets,
+            identity=np.array(tokenizer.identity),
+        )
+    os.replace(tmp, path)
