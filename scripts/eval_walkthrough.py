@@ -25,7 +25,7 @@ import typer
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
-SHARED = Path("/work/shared/evals")
+DEV_SETS = Path(__file__).resolve().parents[1] / "evals" / "data"  # copies of ../shared/evals
 QA_COLUMNS = ("id", "question", "type", "docs", "gold_quotes", "answer", "must_include", "split")
 LIST_COLUMNS = frozenset({"docs", "gold_quotes", "must_include"})
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -274,10 +274,10 @@ def main(
     api_key: str = typer.Option("dev-key", "--api-key", help="评测用的 API 密钥（评测员或管理员）"),
     out: Path = typer.Option(Path("artifacts/eval-walkthrough"), "--out", help="截图与下载文件的目录"),
     first_set: Path = typer.Option(
-        SHARED / "qa_dev2.jsonl", "--first-set", help="第一次评测的题集（转为 XLSX）"
+        DEV_SETS / "qa_dev2.jsonl", "--first-set", help="第一次评测的题集（转为 XLSX）"
     ),
     second_sets: list[Path] = typer.Option(
-        [SHARED / "qa_dev2.jsonl", SHARED / "qa_dev.jsonl"],
+        [DEV_SETS / "qa_dev2.jsonl", DEV_SETS / "qa_dev.jsonl"],
         "--second-set",
         help="第二次评测的题集（可多次给出，合并为一个 CSV）",
     ),
