@@ -173,3 +173,17 @@ def test_a_document_names_its_recipients_from_its_head(policy_corpus, assistant)
     answer = assistant.ask("舞阳县那份转发通知是发给哪些单位的？")
     own, forwarded = answer.text.index("各成员单位"), answer.text.index("所转发文件的主送单位")
     assert own < forwarded  # the notice's own recipients first, then those of the plan it forwards
+
+
+def test_coverage_floor_is_the_lowest_with_only_answerable_questions_above_it() -> None:
+    from assistant.policy_qa.answerability import AnswerabilityFeatures, fit_coverage_floor
+
+    def row(typed_lexical: float, answerable: bool, uncovered: float = 0.0) -> tuple[AnswerabilityFeatures, bool]:
+        return AnswerabilityFeatures(1.1, 0.9, typed_lexical, 1.0, 0.1, uncovered, typed_lexical, 0.3), answerable
+
+    rows = [row(0.92, True)] * 12 + [row(0.86, False)] + [row(0.99, False, uncovered=0.4)]
+    assert fit_coverage_floor(rows) == 0.9  # 0.85 would take in an unanswerable question
+    assert fit_coverage_floor(rows[:5]) == 2.0  # too few questions to trust: never
+    model = AnswerabilityModel.load()
+    covered = AnswerabilityFeatures(1.3, 0.93, 1.0, 1.0, 0.2, 0.0, 1.0, 0.05)
+    assert model.coverage_floor <= 1.0 and model.judge(covered).answerable  # whatever the wording says

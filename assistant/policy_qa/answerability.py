@@ -120,6 +120,16 @@ class AnswerabilityModel:
     data_hash: str = ""
     scores: dict | None = None
     wording: WordingModel | None = None
+    coverage_floor: float = 2.0  # evidence covering the question this well answers it (fitted; 2.0 = never)
+
+    def covers_whole_question(self, features: AnswerabilityFeatures) -> bool:
+        """The sentence that holds the asked detail also holds (nearly) every word of the question: no wording
+        prior outweighs that ("企业信用体检多久开展一次？" against "…体检每季度开展一次…")."""
+        return (
+            features.aspect_present == 1.0
+            and features.uncovered <= UNCOVERED_MAX
+            and features.typed_lexical >= self.coverage_floor
+        )
 
     def wording_probability(self, question: str) -> float:
         return self.wording.probability(question) if self.wording else 1.0
@@ -133,7 +143,7 @@ class AnswerabilityModel:
         p = self.probability(features)
         if features.aspect_present == 0.0:
             return Verdict(False, p, "相关条文中没有问题所问的具体数量、期限或日期")
-        if p < self.threshold:
+        if p < self.threshold and not self.covers_whole_question(features):
             return Verdict(False, p, f"检索到的条文与问题不对应（可答概率 {p:.2f}）")
         return Verdict(True, p, None)
 
@@ -164,6 +174,23 @@ UNFITTED = AnswerabilityModel(
 # on their unanswerable parts, and a wrong refusal costs the user more than a hedged answer.
 MAX_FALSE_REFUSALS = 0.07
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # regularisation strengths tried by cross-validation
+UNCOVERED_MAX = 0.05  # "nothing of the question left out of the top passages"
+COVERAGE_GRID = (0.8, 0.85, 0.9, 0.95, 1.0)
+MIN_COVERED_ROWS = 10
+
+
+def fit_coverage_floor(rows: Sequence[tuple[AnswerabilityFeatures, bool]]) -> float:
+    """The lowest coverage of the question by the sentence holding its asked detail above which every
+    training question (at least MIN_COVERED_ROWS of them) is answerable; 2.0 (never) when there is none."""
+    for floor in COVERAGE_GRID:
+        covered = [
+            answerable
+            for f, answerable in rows
+            if f.aspect_present == 1.0 and f.uncovered <= UNCOVERED_MAX and f.typed_lexical >= floor
+        ]
+        if len(covered) >= MIN_COVERED_ROWS and all(covered):
+            return floor
+    return 2.0
 
 
 def fit_model(
@@ -203,7 +230,15 @@ def fit_model(
         "false_refusals": float(refused[labels].mean()) if labels.any() else 0.0,
     }
     return AnswerabilityModel(
-        fitted.mean, fitted.scale, fitted.coef, fitted.intercept, threshold, data_hash, scores, wording
+        fitted.mean,
+        fitted.scale,
+        fitted.coef,
+        fitted.intercept,
+        threshold,
+        data_hash,
+        scores,
+        wording,
+        fit_coverage_floor(rows),
     )
 
 
