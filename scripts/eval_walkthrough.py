@@ -201,13 +201,15 @@ def follow_run(page: Page, api: Api, shot: Shots, before: list[str], name: str, 
     run_id = api.new_run(before)
     progress = page.get_by_test_id("stProgress")
     progress.first.wait_for()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and api.get(f"/v1/evals/{run_id}")["done"] < 5:
-        time.sleep(1.0)
-    page.wait_for_timeout(2500)  # the progress bar polls once a second
+    # Shoot as soon as the bar counts answered questions: a short set can finish within seconds.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stProgress]')]"
+        ".some(bar => /已完成 [1-9]\\d* \\//.test(bar.innerText))",
+        timeout=120_000,
+    )
+    shot(f"{name}-progress")
     if progress.count():
         print(f"  进度：{progress.first.inner_text().strip()}")
-    shot(f"{name}-progress")
     run = api.wait_done(run_id, timeout)
     first_id = str(run["results"][0]["id"]) if run["results"] else ""
     page.locator("table.evq", has_text=first_id).first.wait_for(timeout=180_000)

@@ -54,7 +54,7 @@ def delta_table(metrics: list[dict[str, Any]], changed_only: bool) -> None:
         if not changed_only or (m["delta"] is not None and abs(m["delta"]) > 1e-9)
     ]
     if rows:
-        st.dataframe(rows, hide_index=True, use_container_width=True)
+        st.dataframe(rows, hide_index=True, width="stretch")
     else:
         st.info("两次评测的指标没有差别。")
 
