@@ -75,7 +75,7 @@ _ASKED_UNIT = re.compile(
 _UNIT_FAMILY = {"个月": "月", "日": "(?:工作)?[日天]", "天": "(?:工作)?[日天]", "工作日": "工作日"}
 
 
-_ASKED_DURATION = re.compile(r"多久|多长(时间|期限|的?期限)?(?!度)|多少时间")
+_ASKED_DURATION = re.compile(r"多久|多长(?!度)|多少时间")  # 多长度 is no question of time
 DURATION = "时长"  # a how-long question: any span of time answers it (3个月, 7个工作日, 一年), a date does not
 _DURATION_SPAN = re.compile(
     r"(?<![\d年月第])(?:\d{1,3}|[一二三四五六七八九十两百半]+)\s*个?\s*(?:工作日|小时|[日天周月年])(?!底|初|末)"
