@@ -111,3 +111,12 @@ def test_evals_page_shows_a_run_filters_failures_and_compares(ui_env: str) -> No
     assert "U2" in table and "U1" not in table
     compare = [s for s in app.selectbox if s.label.startswith("评测 A")]
     assert compare and "A 未通过 → B 通过（1 题）" in all_text(app)
+
+
+def test_per_question_table_shows_markdown_bold_as_bold_and_escapes_the_rest() -> None:
+    from ui.eval_results import _cells
+
+    row = {"id": "Q1", "passed": False, "answer": "措施如下：\n**重点关注对象监管措施**\n<script>x</script>"}
+    answer = next(cell for cell in _cells(row) if "重点关注" in cell)
+    assert "<b>重点关注对象监管措施</b>" in answer and "**" not in answer
+    assert "<script>" not in answer and "&lt;script&gt;" in answer

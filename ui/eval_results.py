@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import streamlit as st
@@ -142,7 +143,8 @@ def _cells(row: dict[str, Any]) -> list[str]:
     expected = "、".join(row.get("expected") or []) or (
         "应拒答" if row.get("type") == "unanswerable" else (row.get("gold_subject") or "")
     )
-    answer = html.escape(row.get("answer", "")).replace("\n", "<br>")
+    # answers are Markdown (**heading**): show the bold as bold, not as asterisks
+    answer = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(row.get("answer", ""))).replace("\n", "<br>")
     if row.get("refused"):
         answer = "<b>〔拒答〕</b>" + answer
     return [
