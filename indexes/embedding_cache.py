@@ -7,17 +7,15 @@ folder that holds the index folder (`<parent>/embedding_cache/<encoder tag>.npz`
 from __future__ import annotations
 
 import hashlib
-import os
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.lib.npyio import NpzFile
 from tqdm import tqdm
 
 from indexes.encoders import Encoder
+from indexes.npz_store import load_arrays, save_arrays
 
 CACHE_DIR = "embedding_cache"
 
@@ -91,28 +89,20 @@ def merged_entries(
 def read_cache(path: Path, encoder: Encoder) -> dict[str, np.ndarray]:
     """The cached vectors by key; {} when the file is missing, unreadable (truncated too) or of another
     dimension."""
-    try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, NpzFile):  # a lone .npy array is no cache
-            return {}
-        with loaded as data:
-            keys, vectors = data["keys"], data["vectors"]
-    except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile):
+    arrays = load_arrays(path, ("keys", "vectors"))
+    if arrays is None:
         return {}
+    keys, vectors = arrays["keys"], arrays["vectors"]
     if vectors.ndim != 2 or vectors.shape[1] != encoder.dim or len(keys) != len(vectors):
         return {}
     return {str(k): v for k, v in zip(keys, vectors.astype("float32"), strict=True)}
 
 
 def write_cache(path: Path, entries: Mapping[str, np.ndarray], encoder: Encoder) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     keys = np.array(list(entries), dtype="U40")
     vectors = (
         np.stack(list(entries.values())).astype("float32")
         if entries
         else np.zeros((0, encoder.dim), dtype="float32")
     )
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        np.savez(handle, keys=keys, vectors=vectors, encoder=np.array([encoder.name, encoder.version]))
-    os.replace(tmp, path)
+    save_arrays(path, keys=keys, vectors=vectors, encoder=np.array([encoder.name, encoder.version]))

@@ -25,16 +25,14 @@ array copies; one numpy file also mirrors the embedding cache.
 from __future__ import annotations
 
 import hashlib
-import os
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-from numpy.lib.npyio import NpzFile
 
+from indexes.npz_store import load_arrays, save_arrays
 from indexes.tokenizer import ChineseTokenizer
 
 CACHE_DIR = "token_cache"
@@ -146,16 +144,12 @@ def merged(cache: TokenCache, tokenized: Tokenized, keep_unused: int | None = No
 
 def read_cache(path: Path, tokenizer: ChineseTokenizer) -> TokenCache:
     """The cached token lists; empty when the file is missing, unreadable, inconsistent or of another identity."""
+    arrays = load_arrays(path, ("keys", "offsets", "ids", "vocab", "vocab_offsets", "identity"))
+    if arrays is None:
+        return TokenCache.empty()
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, NpzFile):  # a lone .npy array is no cache
-            raise ValueError("not an .npz archive")
-        with loaded as data:
-            arrays = {
-                name: data[name] for name in ("keys", "offsets", "ids", "vocab", "vocab_offsets", "identity")
-            }
         return _decoded(arrays, tokenizer.identity)
-    except (OSError, EOFError, KeyError, ValueError, IndexError, zipfile.BadZipFile):
+    except (ValueError, IndexError):  # UnicodeDecodeError is a ValueError
         return TokenCache.empty()
 
 
@@ -184,19 +178,15 @@ def _decoded(arrays: dict[str, np.ndarray], identity: str) -> TokenCache:
 
 
 def write_cache(path: Path, cache: TokenCache, tokenizer: ChineseTokenizer) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     keys = np.frombuffer(b"".join(cache.rows), dtype="uint8").reshape(len(cache.rows), KEY_BYTES)
     tokens = [str(t) for t in cache.vocab]
     vocab_offsets = np.concatenate([[0], np.cumsum([len(t) for t in tokens], dtype="int64")]).astype("int64")
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        np.savez(
-            handle,
-            keys=keys,
-            offsets=cache.offsets,
-            ids=cache.ids,
-            vocab=np.frombuffer("".join(tokens).encode("utf-8"), dtype="uint8"),
-            vocab_offsets=vocab_offsets,
-            identity=np.array(tokenizer.identity),
-        )
-    os.replace(tmp, path)
+    save_arrays(
+        path,
+        keys=keys,
+        offsets=cache.offsets,
+        ids=cache.ids,
+        vocab=np.frombuffer("".join(tokens).encode("utf-8"), dtype="uint8"),
+        vocab_offsets=vocab_offsets,
+        identity=np.array(tokenizer.identity),
+    )
