@@ -24,11 +24,15 @@ class SearchFilter:
     section_prefix: str | None = None  # e.g. 三、责任分工
 
     def accepts(self, passage: Passage, document: DocumentMeta) -> bool:
-        if self.doc_ids and passage.doc_id not in self.doc_ids:
-            return False
-        if self.locality and not locality_matches(self.locality, document):
+        if not self.accepts_document(document):
             return False
         return not (self.section_prefix and not passage.section_label.startswith(self.section_prefix))
+
+    def accepts_document(self, document: DocumentMeta) -> bool:
+        """The document-level part of the filter: its ids and its place."""
+        if self.doc_ids and document.doc_id not in self.doc_ids:
+            return False
+        return not (self.locality and not locality_matches(self.locality, document))
 
 
 def locality_matches(locality: str, document: DocumentMeta) -> bool:

@@ -125,11 +125,7 @@ class AnswerabilityModel:
     def covers_whole_question(self, features: AnswerabilityFeatures) -> bool:
         """The sentence that holds the asked detail also holds (nearly) every word of the question: no wording
         prior outweighs that ("企业信用体检多久开展一次？" against "…体检每季度开展一次…")."""
-        return (
-            features.aspect_present == 1.0
-            and features.uncovered <= UNCOVERED_MAX
-            and features.typed_lexical >= self.coverage_floor
-        )
+        return covered_at(features, self.coverage_floor)
 
     def wording_probability(self, question: str) -> float:
         return self.wording.probability(question) if self.wording else 1.0
@@ -179,15 +175,21 @@ COVERAGE_GRID = (0.8, 0.85, 0.9, 0.95, 1.0)
 MIN_COVERED_ROWS = 10
 
 
+def covered_at(features: AnswerabilityFeatures, floor: float) -> bool:
+    """The asked detail is there, nothing of the question is left out, and the sentence holding the detail
+    covers the question at least to `floor`."""
+    return (
+        features.aspect_present == 1.0
+        and features.uncovered <= UNCOVERED_MAX
+        and features.typed_lexical >= floor
+    )
+
+
 def fit_coverage_floor(rows: Sequence[tuple[AnswerabilityFeatures, bool]]) -> float:
     """The lowest coverage of the question by the sentence holding its asked detail above which every
     training question (at least MIN_COVERED_ROWS of them) is answerable; 2.0 (never) when there is none."""
     for floor in COVERAGE_GRID:
-        covered = [
-            answerable
-            for f, answerable in rows
-            if f.aspect_present == 1.0 and f.uncovered <= UNCOVERED_MAX and f.typed_lexical >= floor
-        ]
+        covered = [answerable for f, answerable in rows if covered_at(f, floor)]
         if len(covered) >= MIN_COVERED_ROWS and all(covered):
             return floor
     return 2.0

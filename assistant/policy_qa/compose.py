@@ -167,10 +167,15 @@ def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+def restated_share(row: str, sentence_pairs: set[str]) -> float:
+    """The share of a task-table row's character pairs (its number left out) found in a sentence's pairs."""
+    body = bigrams(_HEADING_NUMBER.sub("", row))
+    return len(body & sentence_pairs) / len(body) if body else 0.0
+
+
 def restates(row: str, sentence: str) -> bool:
     """Does a task-table row restate the sentence (most of the row's character pairs occur in it)?"""
-    body = bigrams(_HEADING_NUMBER.sub("", row))
-    return bool(body) and len(body & bigrams(sentence)) / len(body) >= MIRROR_SHARE
+    return restated_share(row, bigrams(sentence)) >= MIRROR_SHARE
 
 
 def body_clause(best: Evidence, evidence: Sequence[Evidence], window: int = 10) -> Evidence:
@@ -195,8 +200,7 @@ def mirrored_row(evidence: Evidence, passages: Sequence[Passage]) -> Passage | N
             continue
         if not (row.lead_units or row.responsible_units):
             continue
-        body = bigrams(_HEADING_NUMBER.sub("", row.text))
-        share = len(body & sentence) / len(body) if body else 0.0
+        share = restated_share(row.text, sentence)
         if share >= best_share:
             best, best_share = row, share
     return best

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpus import DocumentMeta, Passage
-from indexes import Hit, HybridRetriever, SearchFilter, locality_matches
+from indexes import Hit, HybridRetriever, SearchFilter
 from indexes.tokenizer import ChineseTokenizer
 
 _HEADING = re.compile(r"^\s*([（(]?[一二三四五六七八九十\d]+[)）.、．]\s*)")
@@ -119,13 +119,8 @@ class EvidenceFinder:
     def documents_meant(self, locality: str) -> frozenset[str]:
         """The ids of the documents a named place scopes a search to."""
         scope = self.scope(locality)
-        return frozenset(
-            doc.doc_id
-            for doc in self.retriever.documents.values()
-            if scope is None
-            or ((not scope.doc_ids or doc.doc_id in scope.doc_ids)
-                and (not scope.locality or locality_matches(scope.locality, doc)))
-        )  # fmt: skip
+        documents = self.retriever.documents.values()
+        return frozenset(doc.doc_id for doc in documents if scope is None or scope.accepts_document(doc))
 
     def search(
         self,
