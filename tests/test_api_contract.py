@@ -95,3 +95,17 @@ def test_measures_by_category_or_by_subject(contract_app, records) -> None:  # t
     answer = client.get(f"/v1/subjects/{code}/measures", headers=key).json()
     assert answer["route"] == "applicable_measures" and answer["subject"]["identifier"] == code
     assert client.get(f"/v1/subjects/{code}/measures").status_code == 401
+
+
+def test_not_blank_in_the_schema_is_the_blank_check_of_the_api() -> None:
+    """The documented pattern rejects exactly what `str.strip` empties: schemathesis found q="\\x1d\\x1e" valid by
+    JSON Schema's \\S yet refused as blank."""
+    import re
+    import sys
+
+    from assistant.api.schemas import NOT_BLANK
+
+    pattern = re.compile(NOT_BLANK["pattern"])
+    disagree = [i for i in range(sys.maxunicode + 1) if bool(pattern.search(chr(i))) == chr(i).isspace()]
+    assert disagree == []
+    assert not pattern.search("\x1d\x1e \u3000") and pattern.search("\ufeff")

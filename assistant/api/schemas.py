@@ -9,8 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.models import Answer, Citation
 
 # Not blank: at least one character that is not white space. Documented only; the API checks it itself so that
-# a blank question or name is answered with its own Chinese message (422 invalid_question).
-NOT_BLANK: dict[str, Any] = {"minLength": 1, "pattern": r"\S"}
+# a blank question or name is answered with its own Chinese message (422 invalid_question). White space is
+# Python's (what `str.strip` removes), spelt out: JSON Schema's \S is ECMA-262's, for which \x1c-\x1f are
+# not white space and \ufeff is.
+PYTHON_WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK: dict[str, Any] = {"minLength": 1, "pattern": f"[^{PYTHON_WHITESPACE}]"}
 # 统一社会信用代码 (GB 32100): 18 characters without I, O, S, V, Z; characters 3-8 are the division code.
 # Lower case is accepted and upper-cased; the check character (format "uscc") is validated by the API (422).
 USCC_CHARS = "0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy"
