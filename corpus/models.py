@@ -70,6 +70,10 @@ class Clause:
     section_path: tuple[str, ...]
     units: Units = field(default_factory=Units)
     is_heading: bool = False
+    # In a law or regulation: "division" (编/章/节 heading), "article" (the paragraph that opens 第X条),
+    # "paragraph" (a further 款 of the article), "item" (a 项/目 of the article), "preamble" (题注: the
+    # adoption and effect lines under the title). Empty in documents numbered 一、/（一）.
+    role: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +97,8 @@ class Passage:
     text: str
     start: int
     end: int
-    kind: str = "clause"  # clause | table_row
+    # clause | article (a whole article, or some of its 款) | preamble (题注 under a title) | table_row
+    kind: str = "clause"
     lead_units: tuple[str, ...] = ()
     responsible_units: tuple[str, ...] = ()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from corpus.articles import assign_articles, attachment_index, is_article_document
 from corpus.models import Clause, Paragraph, SectionNode
 from corpus.normalize import is_heading_line, is_title_line
 from corpus.patterns import ATTACHMENT_HEADING, MARKDOWN_HEADING, numbering_level
@@ -18,7 +19,15 @@ def heading_label(text: str) -> str:
 
 
 def assign_sections(paragraphs: list[Paragraph], raw: str) -> list[Clause]:
-    """Walk paragraphs in order, keeping a stack of open headings."""
+    """Clauses of a document: a law or regulation by its articles, up to its attachments; the rest by numbering."""
+    if not is_article_document(paragraphs, raw):
+        return assign_numbered(paragraphs, raw)
+    cut = attachment_index(paragraphs)
+    return assign_articles(paragraphs[:cut], raw) + assign_numbered(paragraphs[cut:], raw)
+
+
+def assign_numbered(paragraphs: list[Paragraph], raw: str) -> list[Clause]:
+    """Walk paragraphs in order, keeping a stack of open headings (一、 > （一） > 1. > （1））."""
     stack: list[tuple[int, str]] = []
     clauses: list[Clause] = []
     pending_attachment: str | None = None

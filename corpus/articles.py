@@ -1,0 +1,83 @@
+"""The structure of laws and regulations: 编/章/节 divisions, 条 articles and, inside an article, 款 and 项.
+
+An article is the unit a lawyer cites. Its 款 (paragraphs) and 项 (enumerated items `（一）…`) belong to
+it and are never headings; a cross-reference in a body (`依照本条例第二十一条`) never starts one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus.models import Clause, Paragraph
+from corpus.normalize import is_title_line, strip_markup
+from corpus.patterns import (
+    ARTICLE_START,
+    ATTACHMENT_HEADING,
+    DIVISION_HEADING,
+    DIVISION_LEVELS,
+    HEADING_START,
+    cn_to_int,
+    division_label,
+)
+
+MIN_ARTICLES = 3  # a document with fewer article openings is numbered 一、/（一）, not by articles
+PREAMBLE_LABEL = "题注"  # the adoption and effect lines printed under a regulation's title
+
+
+def first_line(raw: str, paragraph: Paragraph) -> str:
+    """The paragraph's first raw line without markdown markup."""
+    return strip_markup(raw[paragraph.start : paragraph.end].lstrip().split("\n", 1)[0])
+
+
+def article_label(match: re.Match[str]) -> str:
+    """`第二十条之一 …` → `第二十条之一`; Arabic numbers are cited as printed."""
+    return match.group(0).strip()
+
+
+def article_number(label: str) -> int:
+    """`第二十一条` → 21 (an article 之一 counts as its base article)."""
+    match = ARTICLE_START.match(label)
+    return cn_to_int(match.group(1)) if match else 0
+
+
+def is_article_document(paragraphs: list[Paragraph], raw: str) -> bool:
+    """True when the body is organised in articles (第一条, 第二条, …)."""
+    count = sum(1 for p in paragraphs if ARTICLE_START.match(first_line(raw, p)))
+    return count >= MIN_ARTICLES
+
+
+def attachment_index(paragraphs: list[Paragraph]) -> int:
+    """Index of the first attachment heading (附件1：), or len(paragraphs)."""
+    return next((i for i, p in enumerate(paragraphs) if ATTACHMENT_HEADING.match(p.text)), len(paragraphs))
+
+
+def assign_articles(paragraphs: list[Paragraph], raw: str) -> list[Clause]:
+    """Clauses of an article-structured body; each carries its divisions and article in `section_path`."""
+    divisions: list[tuple[int, str]] = []
+    article = ""
+    started = False  # the first division or article has been seen: the head (title, 题注) is over
+    clauses: list[Clause] = []
+    for index, paragraph in enumerate(paragraphs):
+        line = first_line(raw, paragraph)
+        division = DIVISION_HEADING.match(line)
+        opening = ARTICLE_START.match(line)
+        outer = tuple(label for _, label in divisions)
+        if division and not opening:
+            level = DIVISION_LEVELS[division.group(2)]
+            divisions = [d for d in divisions if d[0] < level] + [(level, division_label(division))]
+            article, started = "", True
+            clauses.append(
+                Clause(paragraph, tuple(label for _, label in divisions), is_heading=True, role="division")
+            )
+        elif opening:
+            article, started = article_label(opening), True
+            clauses.append(Clause(paragraph, (*outer, article), role="article"))
+        elif article:
+            role = "item" if HEADING_START.match(line) else "paragraph"
+            clauses.append(Clause(paragraph, (*outer, article), role=role))
+        elif not started and index > 0:
+            clauses.append(Clause(paragraph, (PREAMBLE_LABEL,), role="preamble"))
+        else:
+            heading = is_title_line(paragraph.text.replace("\n", ""))
+            clauses.append(Clause(paragraph, outer, is_heading=heading))
+    return clauses
