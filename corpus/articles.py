@@ -51,6 +51,11 @@ def attachment_index(paragraphs: list[Paragraph]) -> int:
     return next((i for i, p in enumerate(paragraphs) if ATTACHMENT_HEADING.match(p.text)), len(paragraphs))
 
 
+def enumerated_items(text: str) -> tuple[str, ...]:
+    """The enumerated items (项 `（一）…`, 目 `1.…`) of an article passage's text, in order, numbers included."""
+    return tuple(line for line in text.split("\n")[1:] if HEADING_START.match(line.strip()))
+
+
 def assign_articles(paragraphs: list[Paragraph], raw: str) -> list[Clause]:
     """Clauses of an article-structured body; each carries its divisions and article in `section_path`."""
     divisions: list[tuple[int, str]] = []

@@ -5,7 +5,7 @@ returns exactly the article container (its <h1> and paragraphs) without the navi
 table (索引号/发布机构…), "打印本页" and footer; trafilatura, also tried, kept the info table as body text
 unless tables are switched off altogether (which would lose tables inside documents) and moved the <h1>
 into its metadata. The page <title> (`台州市企业信用促进条例_政策文件_信用门户网站`) names the document
-before the site's own name, so the first segment is the title when the body has no heading.
+before the site's own name, so the first segment is the title when the body's head has no heading.
 """
 
 from __future__ import annotations
@@ -68,6 +68,6 @@ def html_document_text(html: str) -> str:
     summary = Document(html).summary(html_partial=True)
     blocks = _blocks(BeautifulSoup(summary, "lxml"))
     title = page_title(html)
-    if title and not (blocks and blocks[0].startswith("#")):
+    if title and not any(block.startswith("#") for block in blocks[:12]):
         blocks.insert(0, f"# {title}")
     return "\n\n".join(blocks)

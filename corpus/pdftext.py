@@ -24,7 +24,7 @@ TERMINAL = set("。！？；：!?;:…”」』")  # a sentence ends; a closing 
 _DATE_TIME = re.compile(r"^\d{2,4}[/.\-年]\d{1,2}[/.\-月]\d{1,4}日?\s*(上午|下午)?\s*\d{1,2}:\d{2}")
 _URL = re.compile(r"^(https?://|file:/|www\.)\S*", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(第\s*\d+\s*页.*|\d+\s*/\s*\d+|[-—–]\s*\d+\s*[-—–]|\d+)$")
-_EDGE = 2  # lines at the top and at the bottom of a page that may be a header or a footer
+_EDGE = 4  # lines at the top and at the bottom of a page (in extraction order) that may be print margins
 
 
 def fold_compatibility(text: str) -> str:
