@@ -13,6 +13,7 @@ from corpus.normalize import is_title_line, strip_markup
 from corpus.patterns import (
     ARTICLE_START,
     ATTACHMENT_HEADING,
+    CN_DATE,
     DIVISION_HEADING,
     DIVISION_LEVELS,
     HEADING_START,
@@ -46,9 +47,14 @@ def is_article_document(paragraphs: list[Paragraph], raw: str) -> bool:
     return count >= MIN_ARTICLES
 
 
-def attachment_index(paragraphs: list[Paragraph]) -> int:
-    """Index of the first attachment heading (附件1：), or len(paragraphs)."""
-    return next((i for i, p in enumerate(paragraphs) if ATTACHMENT_HEADING.match(p.text)), len(paragraphs))
+def split_attachments(paragraphs: list[Paragraph]) -> list[list[Paragraph]]:
+    """The main text, then each attachment from its heading (附件1：) on."""
+    parts: list[list[Paragraph]] = [[]]
+    for paragraph in paragraphs:
+        if ATTACHMENT_HEADING.match(paragraph.text) and parts[-1]:
+            parts.append([])
+        parts[-1].append(paragraph)
+    return parts
 
 
 def enumerated_items(text: str) -> tuple[str, ...]:
@@ -56,8 +62,16 @@ def enumerated_items(text: str) -> tuple[str, ...]:
     return tuple(line for line in text.split("\n")[1:] if HEADING_START.match(line.strip()))
 
 
-def assign_articles(paragraphs: list[Paragraph], raw: str) -> list[Clause]:
-    """Clauses of an article-structured body; each carries its divisions and article in `section_path`."""
+def is_preamble_line(text: str) -> bool:
+    """A 题注 line: a short statement of when and by whom (`2020年7月24日 …会议通过`, `2013年10月1日 施行`)."""
+    return bool(CN_DATE.search(text)) and len(text) <= 160
+
+
+def assign_articles(paragraphs: list[Paragraph], raw: str, prefix: tuple[str, ...] = ()) -> list[Clause]:
+    """Clauses of an article-structured body; each carries its divisions and article in `section_path`.
+
+    `paragraphs[0]` is the title; `prefix` is the path of an attachment the body is printed in.
+    """
     divisions: list[tuple[int, str]] = []
     article = ""
     started = False  # the first division or article has been seen: the head (title, 题注) is over
@@ -66,22 +80,21 @@ def assign_articles(paragraphs: list[Paragraph], raw: str) -> list[Clause]:
         line = first_line(raw, paragraph)
         division = DIVISION_HEADING.match(line)
         opening = ARTICLE_START.match(line)
-        outer = tuple(label for _, label in divisions)
+        outer = (*prefix, *(label for _, label in divisions))
         if division and not opening:
             level = DIVISION_LEVELS[division.group(2)]
             divisions = [d for d in divisions if d[0] < level] + [(level, division_label(division))]
             article, started = "", True
-            clauses.append(
-                Clause(paragraph, tuple(label for _, label in divisions), is_heading=True, role="division")
-            )
+            path = (*prefix, *(label for _, label in divisions))
+            clauses.append(Clause(paragraph, path, is_heading=True, role="division"))
         elif opening:
             article, started = article_label(opening), True
             clauses.append(Clause(paragraph, (*outer, article), role="article"))
         elif article:
             role = "item" if HEADING_START.match(line) else "paragraph"
             clauses.append(Clause(paragraph, (*outer, article), role=role))
-        elif not started and index > 0:
-            clauses.append(Clause(paragraph, (PREAMBLE_LABEL,), role="preamble"))
+        elif not started and index > 0 and is_preamble_line(paragraph.text):
+            clauses.append(Clause(paragraph, (*prefix, PREAMBLE_LABEL), role="preamble"))
         else:
             heading = is_title_line(paragraph.text.replace("\n", ""))
             clauses.append(Clause(paragraph, outer, is_heading=heading))

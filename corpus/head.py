@@ -27,6 +27,7 @@ _VALIDITY = re.compile(
 )
 _TRAILING_LINK = re.compile(r"[\s，,；;]*(根据|依据|并|和)?[\s，,；;]*$")
 _BASIS = re.compile(r"(?:根据|依据)([^。；]*)")
+_BASIS_END = re.compile(r"制定|结合|现将|印发")
 
 
 def iso_date(match: re.Match[str]) -> str:
@@ -88,9 +89,13 @@ def validity(text: str) -> str:
 
 
 def cited_basis(text: str, own_title: str) -> tuple[str, ...]:
-    """Titles the document names as its basis: the 《…》 after 根据/依据, up to the end of that sentence."""
-    titles = [t for m in _BASIS.finditer(text) for t in re.findall(r"《([^》]+)》", m.group(1))]
-    return tuple(dict.fromkeys(t for t in titles if t != own_title))
+    """Titles the document names as its basis: the 《…》 after 根据/依据, up to 制定/结合 or the sentence end."""
+    titles = []
+    for match in _BASIS.finditer(text):
+        span = _BASIS_END.split(match.group(1), maxsplit=1)[0]
+        titles += re.findall(r"《([^》]+)》", span)
+    own = {own_title, *re.findall(r"《([^》]+)》", own_title)}
+    return tuple(dict.fromkeys(t for t in titles if t not in own))
 
 
 def primary_date(events: tuple[DatedEvent, ...]) -> str | None:

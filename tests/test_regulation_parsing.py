@@ -275,3 +275,24 @@ def test_synthetic_notice_in_a_web_page() -> None:
     assert "二、主要任务 > （一）推行告知承诺 > 2. 对承诺不实的申请人依法撤销许可" in paths
     assert not any(p.kind == "article" for p in doc.passages)
     check_offsets(doc)
+
+
+def test_a_notice_issuing_a_regulation_cites_its_articles_under_the_attachment() -> None:
+    doc = parse_file(SYNTHETIC / "青禾市信用修复管理办法的通知.txt")
+    meta = doc.meta
+    assert (meta.kind, meta.level, meta.doc_number) == ("管理办法", "规范性文件", "青发改信用〔2024〕8号")
+    assert (meta.date, meta.effective_date, meta.validity) == ("2024-04-08", "2024-05-01", "有效期5年")
+    assert meta.cites == ("江南省社会信用条例",)  # what it issues is not its basis
+    check_articles(
+        doc,
+        Expected(
+            4,
+            {
+                "第一条": "附件1 青禾市信用修复管理办法 > 第一章 总则",
+                "第三条": "附件1 青禾市信用修复管理办法 > 第二章 修复程序",
+            },
+        ),
+    )
+    third = passage_of(doc, "第三条")
+    assert len(enumerated_items(third)) == 2 and "五个工作日内作出决定" in third
+    check_offsets(doc)
