@@ -21,7 +21,7 @@ from corpus.patterns import (
     division_label,
 )
 
-MIN_ARTICLES = 3  # a document with fewer article openings is numbered 一、/（一）, not by articles
+MIN_ARTICLES = 2  # a document with fewer article openings (and no 第X章) is numbered 一、/（一）, not by articles
 PREAMBLE_LABEL = "题注"  # the adoption and effect lines printed under a regulation's title
 
 
@@ -43,8 +43,9 @@ def article_number(label: str) -> int:
 
 def is_article_document(paragraphs: list[Paragraph], raw: str) -> bool:
     """True when the body is organised in articles (第一条, 第二条, …)."""
-    count = sum(1 for p in paragraphs if ARTICLE_START.match(first_line(raw, p)))
-    return count >= MIN_ARTICLES
+    lines = [first_line(raw, p) for p in paragraphs]
+    count = sum(1 for line in lines if ARTICLE_START.match(line))
+    return count >= MIN_ARTICLES or (count == 1 and any(DIVISION_HEADING.match(line) for line in lines))
 
 
 def split_attachments(paragraphs: list[Paragraph]) -> list[list[Paragraph]]:

@@ -296,3 +296,16 @@ def test_a_notice_issuing_a_regulation_cites_its_articles_under_the_attachment()
     third = passage_of(doc, "第三条")
     assert len(enumerated_items(third)) == 2 and "五个工作日内作出决定" in third
     check_offsets(doc)
+
+
+def test_regulations_round_trip_through_the_store(tmp_path: Path) -> None:
+    from corpus import CorpusStore, ingest
+
+    store = CorpusStore(tmp_path / "corpus")
+    report = ingest([SYNTHETIC], store, progress=False)
+    assert report.documents == 4 and not report.skipped
+    stored = {meta.doc_id: meta for meta in store.documents()}
+    for path in SYNTHETIC.iterdir():
+        parsed = parse_file(path)
+        assert stored[parsed.meta.doc_id] == parsed.meta
+        assert [p for p in store.passages() if p.doc_id == parsed.meta.doc_id] == list(parsed.passages)
