@@ -22,9 +22,8 @@ from corpus.patterns import (
     division_label,
 )
 
-MIN_ARTICLES = (
-    2  # a document with fewer article openings (and no 第X章) is numbered 一、/（一）, not by articles
-)
+# A document with fewer article openings (and no 第X章) is numbered 一、/（一）, not by articles.
+MIN_ARTICLES = 2
 PREAMBLE_LABEL = "题注"  # the adoption and effect lines printed under a regulation's title
 
 
