@@ -18,7 +18,7 @@ _ORDER_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{2,30}?(?:令|公告))\s*[（(]?\s*第\s*([\d一二三四五六七八九十百零〇]+)\s*号"
 )
 _SESSION = re.compile(r"第[一二三四五六七八九十百零〇\d]+(届|次)")
-_MEETING = re.compile(r"(常务)?(会议|全体会议)$")
+_MEETING = re.compile(r"(审判委员会|检察委员会)?(常务)?(会议|全体会议)$")
 _EFFECTIVE = re.compile(
     r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)"
 )

@@ -22,7 +22,7 @@ from corpus.metadata import find_kind
         ),
         (
             "（2020年12月7日最高人民法院审判委员会第1820次会议通过，自2021年1月1日起施行）",
-            [("通过", "2020-12-07", "最高人民法院审判委员会"), ("施行", "2021-01-01", "")],
+            [("通过", "2020-12-07", "最高人民法院"), ("施行", "2021-01-01", "")],
         ),
         (
             "（2014年8月7日中华人民共和国国务院令第654号公布 根据2019年3月2日《国务院关于修改部分行政法规的决定》修订）",
@@ -99,5 +99,5 @@ def test_local_government_rule_without_spaces_after_article_numbers() -> None:
 def test_judicial_interpretation() -> None:
     meta = parse_document("judicial", JUDICIAL).meta
     assert (meta.kind, meta.level, meta.doc_number) == ("解释", "司法解释", "法释〔2024〕9号")
-    assert meta.issuer == "最高人民法院审判委员会"
+    assert meta.issuer == "最高人民法院"
     assert (meta.date, meta.effective_date) == ("2024-03-04", "2024-05-01")
