@@ -61,7 +61,9 @@ def describe(
     """The document's metadata, from its head and body."""
     lines = head_lines(raw, paragraphs, clauses)
     events = [event for line in lines for event in head_events(line)]
-    events += [e for e in effective_events(raw) if not any(h.kind == "施行" for h in events)][:1]
+    if not any(event.kind == "施行" for event in events):
+        # Its own 施行 clause comes last; earlier ones cite other documents.
+        events += effective_events(raw)[-1:]
     title = find_title(paragraphs)
     issuer = find_issuer(paragraphs) or issuing_body(tuple(events))
     own_numbers = standalone_doc_numbers(paragraphs) + order_numbers(lines)
