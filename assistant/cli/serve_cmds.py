@@ -22,16 +22,20 @@ console = Console()
 UI_ENTRY = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 
 
-def start_ui(api_url: str, host: str, port: int) -> subprocess.Popen[bytes]:
+def ui_command(api: ApiSettings) -> list[str]:
+    """Streamlit on `api.ui_host` (loopback by default; a reverse proxy in front serves it to others)."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(UI_ENTRY),
+        "--server.port", str(api.ui_port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.address", api.ui_host,
+    ]  # fmt: skip
+
+
+def start_ui(api_url: str, api: ApiSettings) -> subprocess.Popen[bytes]:
     """The UI holds no key of its own: each user signs in with theirs, which it forwards on every call."""
     env = {k: v for k, v in os.environ.items() if k != "CREDIT_UI_API_KEY"}
     env["CREDIT_UI_API_URL"] = api_url
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(UI_ENTRY),
-        "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.address", host,
-    ]  # fmt: skip
-    return subprocess.Popen(command, env=env)
+    return subprocess.Popen(ui_command(api), env=env)
 
 
 def proxy_options(api: ApiSettings) -> dict[str, Any]:
@@ -72,7 +76,7 @@ def serve_command(
     else:
         application = create_app(settings, build_assistant(settings))
     api_url = f"http://{settings.api.host}:{settings.api.port}"
-    ui = None if no_ui else start_ui(api_url, settings.api.ui_host, settings.api.ui_port)
+    ui = None if no_ui else start_ui(api_url, settings.api)
     console.print(f"[bold green]API：[/bold green]{api_url}  （文档：{api_url}/docs，工作进程 {workers} 个）")
     if ui is not None:
         console.print(
