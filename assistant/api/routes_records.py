@@ -28,7 +28,7 @@ def no_store(response: Response) -> None:
 
 
 router = APIRouter(prefix="/v1", tags=["records"])
-records_router = APIRouter(prefix="/v1", tags=["records"], dependencies=[Depends(no_store)])
+records_router = APIRouter(tags=["records"], dependencies=[Depends(no_store)])  # included below, under /v1
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 # The code is checked here, not by pydantic, so that a bad one is answered with its reason (422 invalid_uscc).
 Code = Annotated[
