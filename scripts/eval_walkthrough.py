@@ -170,7 +170,7 @@ def open_evals(page: Page, ui_url: str, api_key: str) -> bool:
     """Open /evals directly (a deep link) and sign in with the evaluator's key; True if Streamlit showed a
     dialog over it (then closed)."""
     page.goto(ui_url.rstrip("/") + "/evals")
-    page.get_by_label("API 密钥").fill(api_key)
+    page.locator("input[type=password]").fill(api_key)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("heading", name="评测报告").first.wait_for()
     page.get_by_role("tab", name="评测与逐题结果").wait_for()

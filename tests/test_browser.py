@@ -56,7 +56,7 @@ def page(ui_url: str):  # type: ignore[no-untyped-def]
 def open_signed_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
     """Open a page; a new browser session first shows the sign-in form, which takes the user's own key."""
     page.goto(url)
-    page.get_by_label("API 密钥").fill("test-key")
+    page.locator("input[type=password]").fill("test-key")
     page.get_by_role("button", name="登录").click()
     page.get_by_text("已登录", exact=False).first.wait_for()
 
