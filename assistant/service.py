@@ -97,14 +97,14 @@ class Assistant:
         state = self.conversations.get(conversation_id, caller.who if caller.role else session)
         decision, asked = self.understand(question, state)
         answer = self.dispatch(asked, decision, state, caller)
-        answer.route_reasons = self.visible_reasons(decision, answer, caller)
+        answer.route_reasons = self.visible_reasons(decision, caller)
         answer.conversation_id = state.conversation_id if state.owner else ""
         self.remember(asked, decision, answer, state)
         self.conversations.save(state)
         return answer
 
     @staticmethod
-    def visible_reasons(decision: RouteDecision, answer: Answer, caller: Principal) -> list[str]:
+    def visible_reasons(decision: RouteDecision, caller: Principal) -> list[str]:
         """The route reasons, without the remembered subject when the caller may not read about it."""
         remembered = decision.uses_context
         action = ROUTE_ACTIONS.get(decision.route)
