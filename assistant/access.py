@@ -25,6 +25,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "admin": RECORD_ACTIONS | {"import", "evals"},
     "evaluator": frozenset({"evals"}),
 }
+NEED_KEY: dict[str, str] = {"evals": messages.EVALS_NEED_KEY, "import": messages.IMPORT_NEED_KEY}
 ROUTE_ACTIONS: dict[str, Action] = {
     "subject_status": "subject_status",
     "repair_steps": "repair_plan",
@@ -62,6 +63,18 @@ def key_id(api_key: str | None) -> str:
     return "anonymous" if not api_key else "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:8]
 
 
+def role_of_key_id(who: str, api_keys: list[str], key_roles: dict[str, Role]) -> Role | None:
+    """The role of the configured key an audit name (`key_id`) stands for, today; None when no key has it.
+
+    A background job started by a caller acts as that caller: its role is looked up again when the job runs, so
+    a key removed or demoted since the upload no longer reads records through it.
+    """
+    for key in [*key_roles, *api_keys]:
+        if hmac.compare_digest(key_id(key), who):
+            return role_of_key(key, api_keys, key_roles)
+    return None
+
+
 def role_of_key(api_key: str | None, api_keys: list[str], key_roles: dict[str, Role]) -> Role | None:
     """The role of a presented key: its entry in `key_roles`, else `admin` for a key in `api_keys`."""
     if not api_key:
@@ -82,7 +95,7 @@ def may(caller: Principal, action: str) -> bool:
 def authorize(caller: Principal, action: str) -> None:
     """The one access rule: raise Unauthorized (no valid key) or Forbidden (the key's role lacks `action`)."""
     if caller.role is None:
-        raise Unauthorized(messages.RECORDS_NEED_KEY)
+        raise Unauthorized(NEED_KEY.get(action, messages.RECORDS_NEED_KEY))
     if not may(caller, action):
         raise Forbidden(messages.ROLE_DENIED.format(role=caller.role), action=action)
 

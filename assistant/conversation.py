@@ -1,21 +1,34 @@
 """Conversation memory: the last subject and locality, so follow-ups like “那它怎么修复？” work.
 
 The state lives in the records database (connectors.ConversationTable), so any worker can answer the next turn.
+A conversation belongs to the caller who started it — a key (its hash) or an anonymous session token (its hash);
+for anyone else its id does not exist. An anonymous caller without a session keeps no conversation at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import asdict, dataclass, fields
 
-from assistant.errors import InvalidQuestion
+from assistant.errors import ConversationNotFound, InvalidQuestion
 from connectors import ConversationTable
 from connectors.conversations import MAX_ID_CHARS
+
+SESSION_OWNER = "session:"  # owner of an anonymous caller's conversation: the hash of its session token
+ANONYMOUS_ID = "anon-"  # ids of anonymous conversations (purged after a shorter idle time)
+NOT_YOURS = "未找到该对话：对话不存在、已过期，或不属于当前调用方。请不带对话编号重新提问。"
+
+
+def session_owner(token: str) -> str:
+    """What an anonymous conversation is bound to: a hash of the caller's session token, never the token."""
+    return SESSION_OWNER + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 @dataclass(slots=True)
 class ConversationState:
     conversation_id: str
+    owner: str | None = None  # the key hash or session-token hash that started it; None: not kept
     subject_id: int | None = None  # the subject asked about, when it is on record
     subject_mention: str | None = None  # that subject as the user wrote it (also when not on record)
     own_mention: str | None = None  # the asker's own organisation, named as context (我是…的会计)
@@ -29,19 +42,37 @@ STATE_FIELDS = frozenset(f.name for f in fields(ConversationState))
 
 
 class ConversationStore:
-    """Load a conversation's state before a turn and save it after; unknown ids start a new conversation."""
+    """Load a caller's conversation before a turn and save it after.
+
+    `owner` None (an anonymous caller without a session): a one-off state that is never saved, and any id is
+    not found. A key holder's unknown id starts a conversation under that id; an anonymous session continues
+    only ids this service made for it. An id stored under another owner is ConversationNotFound (404).
+    """
 
     def __init__(self, table: ConversationTable) -> None:
         self._table = table
 
-    def get(self, conversation_id: str | None) -> ConversationState:
-        if not conversation_id:
-            return ConversationState(uuid.uuid4().hex)
-        if len(conversation_id) > MAX_ID_CHARS:
+    def get(self, conversation_id: str | None, owner: str | None) -> ConversationState:
+        if conversation_id and len(conversation_id) > MAX_ID_CHARS:
             raise InvalidQuestion(f"对话编号过长：最多{MAX_ID_CHARS}个字符。")
-        stored = self._table.load(conversation_id) or {}
-        known = {k: v for k, v in stored.items() if k in STATE_FIELDS and k != "conversation_id"}
-        return ConversationState(conversation_id, **known)
+        if owner is None:
+            if conversation_id:
+                raise ConversationNotFound(NOT_YOURS)
+            return ConversationState(uuid.uuid4().hex)
+        anonymous = owner.startswith(SESSION_OWNER)
+        if not conversation_id:
+            return ConversationState((ANONYMOUS_ID if anonymous else "") + uuid.uuid4().hex, owner)
+        stored = self._table.load(conversation_id)
+        if stored is None and not anonymous:
+            return ConversationState(conversation_id, owner)
+        if stored is None or stored.get("owner") != owner:
+            raise ConversationNotFound(NOT_YOURS)
+        known = {
+            k: v for k, v in stored.items() if k in STATE_FIELDS and k not in ("conversation_id", "owner")
+        }
+        return ConversationState(conversation_id, owner, **known)
 
     def save(self, state: ConversationState) -> None:
-        self._table.save(state.conversation_id, asdict(state))
+        """Keep the state for the next turn (never for a one-off state without an owner)."""
+        if state.owner is not None:
+            self._table.save(state.conversation_id, asdict(state))

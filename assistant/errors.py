@@ -28,6 +28,13 @@ class SubjectNotFound(AssistantError):
     status = 404
 
 
+class ConversationNotFound(AssistantError):
+    """A conversation id that is not this caller's (another key's or session's, expired, or never made)."""
+
+    code = "conversation_not_found"
+    status = 404
+
+
 class DocumentNotFound(AssistantError):
     code = "document_not_found"
     status = 404

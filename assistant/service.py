@@ -31,6 +31,11 @@ from connectors import NameMatch, RecordStore, SubjectInfo, SubjectProfile, look
 REPAIR_HINT_PROBABILITY = 0.2  # a policy question this likely about repair also gets the national periods
 
 
+def guessed(written: str, subject: SubjectInfo) -> bool:
+    """Was a name resolved to a subject whose stored name is not the one written (a near miss)?"""
+    return not looks_like_code(written) and subject.name != written.strip()
+
+
 class Assistant:
     def __init__(
         self, settings: Settings, corpus: PolicyCorpus, records: RecordStore, chat_model: object = None
@@ -76,17 +81,36 @@ class Assistant:
             raise InvalidQuestion(messages.QUESTION_TOO_LONG.format(limit=limit, length=len(question)))
         return question
 
-    def ask(self, question: str, conversation_id: str | None = None, caller: Principal = ANONYMOUS) -> Answer:
-        """Answer one turn. Subject records go only to a `caller` allowed to read them, and are audited."""
+    def ask(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        caller: Principal = ANONYMOUS,
+        session: str | None = None,
+    ) -> Answer:
+        """Answer one turn. Subject records go only to a `caller` allowed to read them, and are audited.
+
+        The conversation belongs to the caller's key, or for an anonymous caller to its `session` (the owner
+        string of its session token); an anonymous caller without one keeps no conversation (no id returned).
+        """
         question = self.validate(question)
-        state = self.conversations.get(conversation_id)
+        state = self.conversations.get(conversation_id, caller.who if caller.role else session)
         decision, asked = self.understand(question, state)
         answer = self.dispatch(asked, decision, state, caller)
-        answer.route_reasons = decision.reasons
-        answer.conversation_id = state.conversation_id
+        answer.route_reasons = self.visible_reasons(decision, caller)
+        answer.conversation_id = state.conversation_id if state.owner else ""
         self.remember(asked, decision, answer, state)
         self.conversations.save(state)
         return answer
+
+    @staticmethod
+    def visible_reasons(decision: RouteDecision, caller: Principal) -> list[str]:
+        """The route reasons, without the remembered subject when the caller may not read about it."""
+        remembered = decision.uses_context
+        action = ROUTE_ACTIONS.get(decision.route)
+        if remembered is None or action is None or may(caller, action):
+            return decision.reasons
+        return [reason for reason in decision.reasons if remembered not in reason]
 
     def understand(self, question: str, state: ConversationState) -> tuple[RouteDecision, str]:
         """The route decision and the question to answer (a "那朝阳呢？" becomes the full question)."""
@@ -150,7 +174,10 @@ class Assistant:
                 measures if clauses.refused else append_answer(clauses, measures, messages.MEASURES_HEADING)
             )
         answer = self.subject_answer(decision, state, caller)
-        answer.subject_mention = decision.subject.text if decision.subject else decision.uses_context
+        if decision.subject is not None:
+            answer.subject_mention = decision.subject.text
+        elif may(caller, ROUTE_ACTIONS[decision.route]):  # the remembered subject only to who may read it
+            answer.subject_mention = decision.uses_context
         return answer
 
     def policy_answer(self, question: str, decision: RouteDecision, state: ConversationState) -> Answer:
@@ -217,7 +244,12 @@ class Assistant:
         self.record_access(caller, action, resolved.identifier, resolved.id)
         state.subject_id = resolved.id
         state.subject_mention = written
-        return self.answer_about(decision.route, resolved, caller)[0]
+        answer = self.answer_about(decision.route, resolved, caller)[0]
+        if decision.subject is not None and guessed(decision.subject.text, resolved):
+            answer.text = (
+                messages.NEAREST_GUESS.format(written=decision.subject.text, name=resolved.name) + answer.text
+            )
+        return answer
 
     def record_access(
         self, caller: Principal, action: str, target: str, subject_id: int | None = None

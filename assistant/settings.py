@@ -49,14 +49,32 @@ class DatabaseSettings(BaseModel):
         365, ge=1, description="Audit entries older than this are deleted at start-up and by `records purge`"
     )
     conversation_retention_days: int = Field(
-        7, ge=1, description="Conversations idle longer than this are forgotten (start-up and `records purge`)"
+        7,
+        ge=1,
+        description="Conversations idle longer than this are forgotten (start-up, schedule, `records purge`)",
+    )
+    anonymous_conversation_minutes: int = Field(
+        60,
+        ge=1,
+        description="Anonymous callers' conversations (a session token, no key) idle longer are forgotten",
+    )
+    purge_interval_seconds: float = Field(
+        600.0, gt=0, description="How often a running API deletes expired conversations and audit entries"
     )
 
 
 class ApiSettings(BaseModel):
     host: str = Field("127.0.0.1", description="API bind address")
     port: int = Field(8000, description="API port")
+    ui_host: str = Field(
+        "127.0.0.1", description="Streamlit UI bind address; put a reverse proxy in front rather than 0.0.0.0"
+    )
     ui_port: int = Field(8501, description="Streamlit UI port")
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Proxies whose X-Forwarded-For/-Proto uvicorn trusts (comma-separated IPs or CIDRs, as "
+        "uvicorn's --forwarded-allow-ips); empty = none, the audit logs the connecting address",
+    )
     api_keys: list[str] = Field(default_factory=lambda: ["dev-key"], description="Keys accepted in X-API-Key")
     key_roles: dict[str, Literal["window", "admin", "evaluator"]] = Field(
         default_factory=dict,

@@ -43,10 +43,11 @@ class ConversationTable:
                 )
             )
 
-    def purge(self, older_than: dt.timedelta) -> int:
-        """Forget conversations idle for longer than the retention period; returns how many."""
+    def purge(self, older_than: dt.timedelta, id_prefix: str = "") -> int:
+        """Forget conversations (those whose id starts with `id_prefix`) idle for longer than `older_than`."""
+        statement = delete(Conversation).where(Conversation.updated_at < utc_now() - older_than)
+        if id_prefix:
+            statement = statement.where(Conversation.id.startswith(id_prefix, autoescape=True))
         with self._sessions.begin() as session:
-            result = session.execute(
-                delete(Conversation).where(Conversation.updated_at < utc_now() - older_than)
-            )
+            result = session.execute(statement)
             return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -13,10 +13,13 @@ import logging
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from assistant.access import Principal
 from assistant.service import Assistant
 from connectors.eval_runs import EvalRunRecord, EvalRunStore
 from evals.baselines import LangChainFaissBaseline
@@ -59,13 +62,29 @@ class RunFilesMissing(LookupError):
     """A run the table lists whose result files are gone from the data folder."""
 
 
+ActAs = Callable[
+    [str], Principal
+]  # a run's `created_by` (the uploader's key hash) → the principal it acts as
+
+
 class EvalJobs:
-    """Accepts uploads, runs them `workers` at a time and serves their stored files."""
+    """Accepts uploads, runs them `workers` at a time and serves their stored files.
+
+    A run asks its questions as the caller who uploaded it (`act_as(created_by)`, looked up when the run starts):
+    an evaluator's run gets the record-denied answers, an admin's run reads records audited under the admin's key.
+    """
 
     def __init__(
-        self, assistant: Assistant, store: EvalRunStore, root: Path, workers: int = 1, max_items: int = 2000
+        self,
+        assistant: Assistant,
+        store: EvalRunStore,
+        root: Path,
+        act_as: ActAs,
+        workers: int = 1,
+        max_items: int = 2000,
     ) -> None:
         self.assistant, self.store, self.root, self.max_items = assistant, store, root, max_items
+        self.act_as = act_as
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="eval-run")
         self._baseline: LangChainFaissBaseline | None = None
         self._baseline_lock = threading.Lock()
@@ -140,6 +159,7 @@ class EvalJobs:
                 progress=False,
                 on_progress=lambda done, _total: self.store.progress(run_id, done),
                 baseline=self.baseline(),
+                caller=self.caller_of(record),
             )
             metrics = summarise(run)
             rows = result_rows(run)
@@ -149,6 +169,10 @@ class EvalJobs:
         except Exception as exc:  # a failed run is reported on the run, never lost silently
             log.exception("eval run %s failed", run_id)
             self.store.fail(run_id, f"评测运行出错：{type(exc).__name__}: {exc}")
+
+    def caller_of(self, record: EvalRunRecord) -> Principal:
+        """The uploader, as the run's audit entries name it: its key hash, channel `eval`, client `job:<id>`."""
+        return replace(self.act_as(record.created_by), client=f"job:{record.id}", channel="eval")
 
     # ---- reading results ----
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from assistant.access import local_operator
+from assistant.access import Principal, local_operator
 from assistant.models import Answer, Citation
 from assistant.policy_qa.answerability import MODEL_FILE as ANSWERABILITY_FILE
 from assistant.service import Assistant
@@ -57,10 +57,11 @@ def predicted_subject(answer: Answer) -> str | None:
 
 
 def timed_ask(
-    assistant: Assistant, question: str, conversation_id: str | None = None
+    assistant: Assistant, question: str, caller: Principal, conversation_id: str | None = None
 ) -> tuple[Answer, float]:
+    """Ask as `caller`: a run sees exactly the records its starter may see, and its lookups are audited so."""
     started = time.perf_counter()
-    answer = assistant.ask(question, conversation_id=conversation_id, caller=local_operator("eval"))
+    answer = assistant.ask(question, conversation_id=conversation_id, caller=caller)
     return answer, time.perf_counter() - started
 
 
@@ -95,10 +96,10 @@ def source(citation: Citation) -> dict[str, Any]:
 
 
 def run_qa_item(
-    item: QAItem, set_name: str, assistant: Assistant, baseline: LangChainFaissBaseline
+    item: QAItem, set_name: str, assistant: Assistant, baseline: LangChainFaissBaseline, caller: Principal
 ) -> QAResult:
     ranks = retrieval_ranks(item, assistant, baseline)
-    answer, seconds = timed_ask(assistant, item.question)
+    answer, seconds = timed_ask(assistant, item.question, caller)
     return QAResult(
         id=item.id,
         set=set_name,
@@ -121,8 +122,8 @@ def run_qa_item(
     )
 
 
-def run_route_item(item: RouteItem, set_name: str, assistant: Assistant) -> RouteResult:
-    answer, seconds = timed_ask(assistant, item.question)
+def run_route_item(item: RouteItem, set_name: str, assistant: Assistant, caller: Principal) -> RouteResult:
+    answer, seconds = timed_ask(assistant, item.question, caller)
     found = predicted_subject(answer)
     return RouteResult(
         id=item.id,
@@ -139,12 +140,14 @@ def run_route_item(item: RouteItem, set_name: str, assistant: Assistant) -> Rout
     )
 
 
-def run_dialog_item(item: DialogItem, set_name: str, assistant: Assistant) -> list[TurnResult]:
+def run_dialog_item(
+    item: DialogItem, set_name: str, assistant: Assistant, caller: Principal
+) -> list[TurnResult]:
     """Every turn in one conversation: the first answer's conversation_id is passed on."""
     conversation_id: str | None = None
     results = []
     for number, turn in enumerate(item.turns, 1):
-        answer, seconds = timed_ask(assistant, turn.question, conversation_id)
+        answer, seconds = timed_ask(assistant, turn.question, caller, conversation_id)
         conversation_id = answer.conversation_id or conversation_id
         found = predicted_subject(answer)
         results.append(
@@ -168,14 +171,19 @@ def run_dialog_item(item: DialogItem, set_name: str, assistant: Assistant) -> li
 
 
 def run_item(
-    item: Item, set_name: str, assistant: Assistant, baseline: LangChainFaissBaseline, run: EvalRun
+    item: Item,
+    set_name: str,
+    assistant: Assistant,
+    baseline: LangChainFaissBaseline,
+    run: EvalRun,
+    caller: Principal,
 ) -> None:
     if isinstance(item, QAItem):
-        run.qa.append(run_qa_item(item, set_name, assistant, baseline))
+        run.qa.append(run_qa_item(item, set_name, assistant, baseline, caller))
     elif isinstance(item, RouteItem):
-        run.routing.append(run_route_item(item, set_name, assistant))
+        run.routing.append(run_route_item(item, set_name, assistant, caller))
     else:
-        run.dialog.extend(run_dialog_item(item, set_name, assistant))
+        run.dialog.extend(run_dialog_item(item, set_name, assistant, caller))
 
 
 def run_sets(
@@ -184,12 +192,15 @@ def run_sets(
     progress: bool = True,
     on_progress: Progress | None = None,
     baseline: LangChainFaissBaseline | None = None,
+    caller: Principal | None = None,
 ) -> EvalRun:
     """Validate every set first (nothing runs half-way), then run them.
 
     `progress` draws a terminal bar (the CLI); `on_progress(done, total)` is told after each item (the API's
     background runs); a `baseline` built once can be handed in so that each run need not embed the corpus again.
+    Every question is asked as `caller` — the API's runs pass the uploader; None is the local operator (CLI).
     """
+    caller = caller or local_operator("eval")
     loaded = [(path, load_set(path)[1]) for path in paths]
     if baseline is None:
         baseline = LangChainFaissBaseline(assistant.corpus.passages, assistant.corpus.retriever.encoder)
@@ -201,7 +212,7 @@ def run_sets(
     with tqdm(total=total, desc="评测", unit="题", disable=not progress) as bar:
         for path, items in loaded:
             for item in items:
-                run_item(item, path.name, assistant, baseline, run)
+                run_item(item, path.name, assistant, baseline, run, caller)
                 bar.update()
                 done += 1
                 if on_progress is not None:

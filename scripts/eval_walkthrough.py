@@ -166,9 +166,12 @@ def browser_page() -> Iterator[Page]:
             browser.close()
 
 
-def open_evals(page: Page, ui_url: str) -> bool:
-    """Open /evals directly (a deep link); True if Streamlit showed a dialog over it (then closed)."""
+def open_evals(page: Page, ui_url: str, api_key: str) -> bool:
+    """Open /evals directly (a deep link) and sign in with the evaluator's key; True if Streamlit showed a
+    dialog over it (then closed)."""
     page.goto(ui_url.rstrip("/") + "/evals")
+    page.locator("input[type=password]").fill(api_key)
+    page.get_by_role("button", name="登录").click()
     page.get_by_role("heading", name="评测报告").first.wait_for()
     page.get_by_role("tab", name="评测与逐题结果").wait_for()
     page.wait_for_timeout(2000)
@@ -303,7 +306,7 @@ def main(
     with browser_page() as page:
         shot = Shots(page, out)
         print("1. 打开评测报告页")
-        dialog_on_open = open_evals(page, ui_url)
+        dialog_on_open = open_evals(page, ui_url, api_key)
         shot("evals-page")
 
         print("2. 上传含错误行的题集：整个文件被拒，逐行列出原因")

@@ -90,11 +90,14 @@ def live_api(settings, assistant):  # type: ignore[no-untyped-def]
     import uvicorn
 
     from assistant.api.app import create_app
+    from assistant.cli.serve_cmds import proxy_options
 
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, assistant), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(settings, assistant)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", **proxy_options(settings.api)
     )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"

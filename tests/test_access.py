@@ -83,15 +83,16 @@ def test_policy_questions_need_no_key(client) -> None:  # type: ignore[no-untype
     assert category["route"] == "applicable_measures" and "乘坐飞机" in category["text"]
 
 
-def test_a_wrong_key_is_anonymous_and_a_follow_up_is_checked_again(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_key_is_anonymous_and_a_keys_conversation_is_not_its(client) -> None:  # type: ignore[no-untyped-def]
     first = client.post("/v1/ask", json={"question": BYPASS}, headers=KEY).json()
     assert first["records"]
     follow = client.post(
         "/v1/ask",
         json={"question": "那它怎么修复？", "conversation_id": first["conversation_id"]},
         headers={"X-API-Key": "wrong"},
-    ).json()
-    assert follow["route"] == "repair_steps" and "需要授权" in follow["text"] and not follow["subject"]
+    )
+    assert follow.status_code == 404 and follow.json()["code"] == "conversation_not_found"
+    assert PERSON not in follow.text
 
 
 def test_roles(client, records) -> None:  # type: ignore[no-untyped-def]

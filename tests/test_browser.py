@@ -25,7 +25,7 @@ def ui_url(live_api: str):  # type: ignore[no-untyped-def]
             pytest.fail("chromium is required here but not installed")
         pytest.skip("chromium not installed")
     port = free_port()
-    env = {**os.environ, "CREDIT_UI_API_URL": live_api, "CREDIT_UI_API_KEY": "test-key"}
+    env = {**os.environ, "CREDIT_UI_API_URL": live_api}
     app = Path(__file__).resolve().parents[1] / "ui" / "app.py"
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless", "true",
@@ -53,9 +53,20 @@ def page(ui_url: str):  # type: ignore[no-untyped-def]
         browser.close()
 
 
+def open_signed_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page; a new browser session first shows the sign-in form, which takes the user's own key."""
+    page.goto(url)
+    page.locator("input[type=password]").fill("test-key")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("已登录", exact=False).first.wait_for()
+
+
 def test_policy_question_gets_a_cited_answer(page, ui_url: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(ui_url + "/")
+    page.get_by_role("button", name="登录").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "browser-sign-in.png"), full_page=True)
+    open_signed_in(page, ui_url + "/")
     box = page.get_by_placeholder("请输入问题", exact=False)
     box.fill("开展诚信教育可以收费吗？")
     box.press("Enter")
@@ -69,7 +80,7 @@ def test_policy_question_gets_a_cited_answer(page, ui_url: str) -> None:  # type
 
 
 def test_subject_question_shows_status_card(page, ui_url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(ui_url + "/subject")
+    open_signed_in(page, ui_url + "/subject")
     field = page.get_by_placeholder("例如", exact=False)
     field.fill("朝阳市北方粮油贸易有限公司")
     field.press("Enter")
@@ -77,7 +88,7 @@ def test_subject_question_shows_status_card(page, ui_url: str) -> None:  # type:
     page.get_by_test_id("stMetric").first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "browser-subject-status.png"), full_page=True)
     assert page.get_by_test_id("stMetric").count() == 4
-    page.goto(ui_url + "/")
+    open_signed_in(page, ui_url + "/")
     box = page.get_by_placeholder("请输入问题", exact=False)
     box.fill("朝阳市北方粮油贸易有限公司现在的信用状况怎么样？")
     box.press("Enter")
@@ -119,14 +130,14 @@ def test_eval_upload_runs_and_shows_the_per_question_table(page, ui_url: str, tm
     print(f"screenshots in {ARTIFACTS}")
     bad = tmp_path / "bad_set.csv"
     bad.write_text(BAD_EVAL_CSV, "utf-8")
-    page.goto(ui_url + "/evals")
+    open_signed_in(page, ui_url + "/evals")
     upload_eval_set(page, bad)
     page.get_by_text("逐行错误", exact=False).first.wait_for()
     whole_page_screenshot(page, ARTIFACTS / "browser-eval-rejected.png")
     assert "不能为空" in page.locator("table").first.inner_text()
     good = tmp_path / "small_set.csv"
     good.write_text(EVAL_CSV, "utf-8")
-    page.goto(ui_url + "/evals")
+    open_signed_in(page, ui_url + "/evals")
     upload_eval_set(page, good)
     table = page.locator("table.evq", has_text="W3")  # this run's table, not one left from the page before
     table.wait_for(timeout=300_000)

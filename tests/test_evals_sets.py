@@ -239,11 +239,15 @@ def test_summary_and_report_show_splits_side_by_side() -> None:
 
 
 def test_dialogs_run_turn_by_turn_in_one_conversation(assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.access import local_operator
     from evals.runner import result_rows, run_dialog_item
 
+    operator = local_operator("eval")
     items = [item for item in load_set(DEV_DIALOG)[1] if isinstance(item, DialogItem)][:2]
     run = EvalRun(
-        dialog=[turn for item in items for turn in run_dialog_item(item, DEV_DIALOG.name, assistant)]
+        dialog=[
+            turn for item in items for turn in run_dialog_item(item, DEV_DIALOG.name, assistant, operator)
+        ]
     )
     assert len(run.dialog) == sum(len(item.turns) for item in items)
     for item in items:

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import inspect
 
-from assistant.conversation import ConversationState, ConversationStore
-from assistant.errors import InvalidQuestion
+from assistant.conversation import ConversationState, ConversationStore, session_owner
+from assistant.errors import ConversationNotFound, InvalidQuestion
 from connectors import RecordStore
 from connectors.db import alembic_config
 
@@ -57,20 +57,40 @@ def test_conversation_state_survives_another_store_and_is_purged(
     store: RecordStore, database_url: str
 ) -> None:
     first = ConversationStore(store.conversations)
-    state = first.get(None)
+    state = first.get(None, "key:aaaa")
     state.subject_id, state.subject_mention, state.last_route = 12, "翁源县青云茶业有限公司", "subject_status"
     first.save(state)
     state.locality = "翁源"
     first.save(state)  # the second save of a conversation updates it
     other_worker = ConversationStore(RecordStore.open(database_url, sample_subjects=0).conversations)
-    loaded = other_worker.get(state.conversation_id)
+    loaded = other_worker.get(state.conversation_id, "key:aaaa")
     assert loaded == state
-    assert other_worker.get("never-seen") == ConversationState("never-seen")
+    assert other_worker.get("never-seen", "key:aaaa") == ConversationState("never-seen", "key:aaaa")
+    with pytest.raises(ConversationNotFound):  # another caller's conversation does not exist for it
+        other_worker.get(state.conversation_id, "key:bbbb")
     with pytest.raises(InvalidQuestion):
-        other_worker.get("x" * 65)
+        other_worker.get("x" * 65, "key:aaaa")
     assert store.conversations.purge(dt.timedelta(days=1)) == 0
     assert store.conversations.purge(dt.timedelta(0)) == 1
-    assert other_worker.get(state.conversation_id).subject_id is None
+    assert other_worker.get(state.conversation_id, "key:aaaa").subject_id is None
+
+
+def test_anonymous_callers_keep_a_conversation_only_with_a_session(store: RecordStore) -> None:
+    conversations = ConversationStore(store.conversations)
+    one_off = conversations.get(None, None)
+    conversations.save(one_off)
+    assert store.conversations.load(one_off.conversation_id) is None  # never stored
+    with pytest.raises(ConversationNotFound):
+        conversations.get("some-id", None)
+    session = session_owner("a-session-token-of-the-caller")
+    state = conversations.get(None, session)
+    conversations.save(state)
+    assert state.conversation_id.startswith("anon-") and "a-session-token" not in str(
+        store.conversations.load(state.conversation_id)
+    )
+    assert conversations.get(state.conversation_id, session).owner == session
+    with pytest.raises(ConversationNotFound):  # a session continues only conversations made for it
+        conversations.get("chosen-by-the-caller", session)
 
 
 def test_retention_settings_decide_what_purge_deletes(store: RecordStore, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -7,14 +7,23 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistant.access import key_id
+
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 
 
 @pytest.fixture
 def ui_env(live_api: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("CREDIT_UI_API_URL", live_api)
-    monkeypatch.setenv("CREDIT_UI_API_KEY", "test-key")
+    monkeypatch.setenv("CREDIT_UI_API_KEY", "a-key-the-ui-must-not-use")  # the old way of giving the UI a key
     return live_api
+
+
+def signed_in(app: AppTest, key: str = "test-key", role: str = "admin") -> AppTest:
+    """A session whose user has signed in (what the login form leaves in the session state)."""
+    app.session_state["api_key"], app.session_state["api_role"] = key, role
+    app.session_state["api_who"] = key_id(key)
+    return app
 
 
 def all_text(app: AppTest) -> str:
@@ -26,8 +35,30 @@ def test_no_pages_folder_beside_the_entry_script() -> None:
     assert not (Path(APP).parent / "pages").exists()
 
 
-def test_chat_page_shows_cited_answer(ui_env: str) -> None:
+def test_the_ui_asks_to_sign_in_and_then_calls_the_api_with_the_users_own_key(ui_env: str, records) -> None:  # type: ignore[no-untyped-def]
     app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception and not app.chat_input  # nothing but the sign-in form
+    assert app.title[0].value.startswith("登录") and app.text_input[0].label == "API 密钥"
+    app.text_input[0].set_value("wrong-key")
+    app.button[0].click().run()
+    assert "API 密钥无效" in app.error[0].value and not app.chat_input
+    app.text_input[0].set_value("test-key")
+    app.button[0].click().run()
+    assert not app.exception and app.chat_input
+    assert any(key_id("test-key") in str(c.value) for c in app.caption)  # who is signed in, by key hash
+    app.chat_input[0].set_value("朝阳市北方粮油贸易有限公司的信用状况怎么样？").run()
+    entry = records.audit.recent(1)[0]
+    assert (entry.who, entry.channel) == (key_id("test-key"), "stream")
+
+
+def test_outside_a_signed_in_session_the_client_has_no_key(ui_env: str) -> None:
+    from ui.client import ApiClient
+
+    assert ApiClient().api_key == ""  # neither the first configured key nor CREDIT_UI_API_KEY
+
+
+def test_chat_page_shows_cited_answer(ui_env: str) -> None:
+    app = signed_in(AppTest.from_file(APP, default_timeout=60)).run()
     assert not app.exception
     app.chat_input[0].set_value("开展诚信教育可以收费吗？").run()
     assert not app.exception
@@ -44,7 +75,7 @@ def render_page(module: str) -> AppTest:
         sys.path.insert(0, str(Path.cwd()))
         importlib.import_module(f"ui.views.{module_name}").render()
 
-    return AppTest.from_function(script, args=(module,), default_timeout=60)
+    return signed_in(AppTest.from_function(script, args=(module,), default_timeout=60))
 
 
 def test_subject_page_status_cards_and_plan(ui_env: str) -> None:

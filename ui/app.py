@@ -1,4 +1,4 @@
-"""Streamlit front end: chat, subject lookup, measures checklist, documents, eval reports."""
+"""Streamlit front end: chat, subject lookup, measures checklist, documents, eval reports — after sign-in."""
 
 from __future__ import annotations
 
@@ -11,16 +11,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # Page modules live in ui/views: Streamlit takes a pages/ folder beside the entry script for a v1
 # multipage app and then shows "Page not found" on the first deep link (e.g. /evals) after a start.
+from ui import session
 from ui.views import chat_page, documents_page, evals_page, measures_page, subject_page
 
 st.set_page_config(page_title="信用政策问答助手", page_icon=":material/verified:", layout="wide")
-navigation = st.navigation(
-    [
-        st.Page(chat_page.render, title="政策问答", icon=":material/chat:", url_path="chat", default=True),
-        st.Page(subject_page.render, title="主体查询", icon=":material/domain:", url_path="subject"),
-        st.Page(measures_page.render, title="措施清单", icon=":material/checklist:", url_path="measures"),
-        st.Page(documents_page.render, title="政策文件", icon=":material/description:", url_path="documents"),
-        st.Page(evals_page.render, title="评测报告", icon=":material/bar_chart:", url_path="evals"),
-    ]
-)
+PAGES = {
+    "chat": st.Page(
+        chat_page.render, title="政策问答", icon=":material/chat:", url_path="chat", default=True
+    ),
+    "subject": st.Page(subject_page.render, title="主体查询", icon=":material/domain:", url_path="subject"),
+    "measures": st.Page(
+        measures_page.render, title="措施清单", icon=":material/checklist:", url_path="measures"
+    ),
+    "documents": st.Page(
+        documents_page.render, title="政策文件", icon=":material/description:", url_path="documents"
+    ),
+    "evals": st.Page(evals_page.render, title="评测报告", icon=":material/bar_chart:", url_path="evals"),
+}
+if not session.signed_in():
+    # Every page is registered (a deep link like /evals opens that page after sign-in), none is shown.
+    st.navigation(list(PAGES.values()), position="hidden")
+    session.render_login()
+    st.stop()
+allowed = session.ROLE_PAGES.get(session.role(), set())
+navigation = st.navigation([page for name, page in PAGES.items() if name in allowed])
+session.render_account()
 navigation.run()

@@ -1,4 +1,8 @@
-"""The UI's only way to the API: a small httpx client (UI and API may run on different machines)."""
+"""The UI's only way to the API: a small httpx client (UI and API may run on different machines).
+
+It calls the API with the key of the user signed in to this browser session (ui/session.py) and with no key
+before sign-in; the UI has no key of its own.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+SESSION_KEY = "api_key"  # where the signed-in user's key lives in Streamlit's session state
+
+
+def signed_in_key() -> str:
+    """The key of the user signed in to this Streamlit session; empty before sign-in or outside a session."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return ""
+    return str(st.session_state.get(SESSION_KEY, ""))
 
 
 class ApiError(Exception):
@@ -24,11 +40,12 @@ class ApiClient:
     base_url: str = field(
         default_factory=lambda: os.environ.get("CREDIT_UI_API_URL", "http://127.0.0.1:8000")
     )
-    api_key: str = field(default_factory=lambda: os.environ.get("CREDIT_UI_API_KEY", "dev-key"))
+    api_key: str = field(default_factory=lambda: signed_in_key())
     timeout: float = 60.0
 
     def _client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, timeout=self.timeout, headers={"X-API-Key": self.api_key})
+        headers = {"X-API-Key": self.api_key} if self.api_key else {}
+        return httpx.Client(base_url=self.base_url, timeout=self.timeout, headers=headers)
 
     def _check(self, response: httpx.Response) -> Any:
         if response.status_code >= 400:

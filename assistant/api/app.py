@@ -39,6 +39,7 @@ class AppState:
 
 def start_eval_jobs(settings: Settings, assistant: Assistant) -> EvalJobs:
     """The background eval runner over the records database; runs a restart cut short start again."""
+    from assistant.api.security import principal_of_key_id
     from connectors.eval_runs import EvalRunStore
     from evals.jobs import EvalJobs
 
@@ -46,6 +47,7 @@ def start_eval_jobs(settings: Settings, assistant: Assistant) -> EvalJobs:
         assistant,
         EvalRunStore(assistant.records.sessions),
         settings.evals_dir,
+        act_as=lambda who: principal_of_key_id(settings.api, who),
         workers=settings.evals.parallel_runs,
         max_items=settings.evals.max_items,
     )
@@ -79,6 +81,11 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
+        from assistant.bootstrap import purge_on_schedule
+
+        purging = purge_on_schedule(
+            settings, lambda: runtime.assistant.records if runtime.assistant else None
+        )
         if assistant is not None:
             runtime.assistant = assistant
             runtime.evals = start_eval_jobs(settings, assistant)
@@ -86,6 +93,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
         else:
             threading.Thread(target=load, name="assistant-loader", daemon=True).start()
         yield
+        purging.set()
         if runtime.evals is not None:
             runtime.evals.shutdown()
 
@@ -105,9 +113,16 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
         response.headers["X-Worker-Pid"] = worker_pid  # which worker process answered
         return response
 
-    from assistant.api import routes_ask, routes_documents, routes_evals, routes_health, routes_records
+    from assistant.api import (
+        routes_ask,
+        routes_documents,
+        routes_evals,
+        routes_health,
+        routes_records,
+        routes_session,
+    )
 
-    for module in (routes_health, routes_ask, routes_records, routes_documents, routes_evals):
+    for module in (routes_health, routes_session, routes_ask, routes_records, routes_documents, routes_evals):
         app.include_router(module.router)
     return app
 

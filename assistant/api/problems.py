@@ -73,6 +73,11 @@ EXAMPLES: dict[int, dict[str, tuple[str, str, dict[str, Any]]]] = {
             {"uscc": "91350100M000100Y43"},
         ),
         "document_not_found": ("document_not_found", "未找到文档：puyang-2021", {}),
+        "conversation_not_found": (
+            "conversation_not_found",
+            "未找到该对话：对话不存在、已过期，或不属于当前调用方。请不带对话编号重新提问。",
+            {},
+        ),
     },
     422: {
         "invalid_question": ("invalid_question", messages.EMPTY_QUESTION, {}),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from assistant.api.admission import gate_of
@@ -15,6 +16,7 @@ from assistant.api.problems import problem_responses
 from assistant.api.schemas import NOT_BLANK, SSE_EVENT_SCHEMA, AskRequest, SearchHit, SearchResponse
 from assistant.api.security import OPTIONAL_KEY, Caller
 from assistant.citations import make_citation
+from assistant.conversation import session_owner
 from assistant.errors import InvalidQuestion
 from assistant.models import Answer
 from assistant.service import Assistant
@@ -22,6 +24,21 @@ from indexes import METHODS, Method, SearchFilter
 
 router = APIRouter(prefix="/v1", tags=["ask"])
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+SessionToken = Annotated[
+    str | None,
+    Header(
+        alias="X-Session-Token",
+        description="匿名多轮对话的会话令牌（remember=true 的首次提问在同名响应头中返回）；持 API 密钥时不需要",
+        min_length=16,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+    ),
+]
+
+
+def carries_records(answer: Answer) -> bool:
+    """An answer about a subject on record (its records, or who it is) must not be kept by any cache."""
+    return bool(answer.records or answer.subject or answer.candidates)
 
 
 def sse(event: str, data: object) -> str:
@@ -47,21 +64,48 @@ def stream_answer(answer: Answer, chunk: int = 24) -> Iterator[str]:
         },
         **problem_responses(
             400,
+            404,
             422,
             503,
             504,
-            codes=("http_400", "invalid_question", "invalid_request", "not_ready", "overloaded", "timeout"),
+            codes=(
+                "http_400",
+                "conversation_not_found",
+                "invalid_question",
+                "invalid_request",
+                "not_ready",
+                "overloaded",
+                "timeout",
+            ),
         ),
     },
 )
-async def ask(body: AskRequest, request: Request, assistant: AssistantDep, caller: Caller):  # type: ignore[no-untyped-def]
+async def ask(  # type: ignore[no-untyped-def]
+    body: AskRequest,
+    request: Request,
+    response: Response,
+    assistant: AssistantDep,
+    caller: Caller,
+    x_session_token: SessionToken = None,
+):
     """Policy questions need no key; a question about a subject's records needs `X-API-Key` and is audited.
 
+    A conversation belongs to its key or anonymous session: another caller's conversation_id is 404.
     Too many questions in flight: 503 with Retry-After at once; past the time limit: 504."""
     principal = caller.via("stream" if body.stream else "chat")
-    answer = await gate_of(request).run(lambda: assistant.ask(body.question, body.conversation_id, principal))
+    token = (
+        None if principal.role else x_session_token or (secrets.token_urlsafe(24) if body.remember else None)
+    )
+    session = session_owner(token) if token else None
+    answer = await gate_of(request).run(
+        lambda: assistant.ask(body.question, body.conversation_id, principal, session)
+    )
+    headers = {"Cache-Control": "no-store"} if carries_records(answer) else {}
+    if token and answer.conversation_id:
+        headers["X-Session-Token"] = token
     if body.stream:
-        return StreamingResponse(stream_answer(answer), media_type="text/event-stream")
+        return StreamingResponse(stream_answer(answer), media_type="text/event-stream", headers=headers)
+    response.headers.update(headers)
     return answer
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from assistant.access import Principal, authorize
 from assistant.api.problems import problem_responses
 from assistant.api.schemas_evals import EvalComparison, EvalRunDetail, EvalRunSummary, MetricDelta
-from assistant.api.security import require_caller
+from assistant.api.security import caller
 from assistant.errors import EvalRunNotFinished, EvalRunNotFound, EvalSetInvalid, NotReady
 from connectors.eval_runs import EvalRunRecord
 from evals.compare import compare
@@ -21,9 +21,9 @@ from evals.jobs import EvalJobs, RunFilesMissing
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def require_evaluator(principal: Annotated[Principal, Depends(require_caller)]) -> str:
+def require_evaluator(principal: Annotated[Principal, Depends(caller)]) -> str:
     """The one place eval access is checked: a key whose role may run evals (evaluator or admin)."""
-    authorize(principal, "evals")
+    authorize(principal, "evals")  # no valid key: 401 saying what evals need
     return principal.who
 
 

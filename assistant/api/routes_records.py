@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 
-from assistant.access import ROUTE_ACTIONS, Principal
+from assistant.access import ROUTE_ACTIONS, Principal, authorize
 from assistant.api.app import get_assistant
 from assistant.api.problems import problem_responses
 from assistant.api.schemas import NOT_BLANK, USCC_SCHEMA, ImportResponse, SubjectRecords, SubjectSummary
@@ -19,7 +19,16 @@ from assistant.tools.measures import CATEGORY_TITLES
 from connectors import ImportRejected, SubjectInfo, USCCError, validate_uscc
 from connectors.schemas import ROW_SCHEMAS
 
+NO_STORE = {"Cache-Control": "no-store"}  # subject records are never kept by a browser or proxy cache
+
+
+def no_store(response: Response) -> None:
+    """A dependency of every operation that returns subject records."""
+    response.headers.update(NO_STORE)
+
+
 router = APIRouter(prefix="/v1", tags=["records"])
+records_router = APIRouter(tags=["records"], dependencies=[Depends(no_store)])  # included below, under /v1
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 # The code is checked here, not by pydantic, so that a bad one is answered with its reason (422 invalid_uscc).
 Code = Annotated[
@@ -47,10 +56,23 @@ def find_by_code(assistant: Assistant, code: str) -> SubjectInfo:
     return subject
 
 
+def audited_subject(assistant: Assistant, caller: Principal, action: str, code: str) -> SubjectInfo:
+    """The subject with this code for a caller allowed `action`; the lookup is audited with the subject's id
+    (a code that is invalid or not on record is audited as asked, without one)."""
+    authorize(caller, action)
+    try:
+        subject = find_by_code(assistant, code)
+    except (InvalidUSCC, SubjectNotFound):
+        assistant.record_access(caller, action, code[:40])
+        raise
+    assistant.record_access(caller, action, code[:40], subject.id)
+    return subject
+
+
 def answer_for_code(assistant: Assistant, caller: Principal, route: str, code: str) -> Answer:
     """A route's tool answer for the subject with this code: checked and audited like every record path."""
-    assistant.record_access(caller, ROUTE_ACTIONS[route], code[:40])
-    answer, _ = assistant.answer_about(route, find_by_code(assistant, code), caller)
+    subject = audited_subject(assistant, caller, ROUTE_ACTIONS[route], code)
+    answer, _ = assistant.answer_about(route, subject, caller)
     return answer
 
 
@@ -65,15 +87,14 @@ def summary(subject: SubjectInfo, score: float | None = None) -> SubjectSummary:
     )
 
 
-@router.get(
+@records_router.get(
     "/subjects/{code}",
     response_model=SubjectRecords,
     summary="按统一社会信用代码查询主体信用记录",
     responses=BY_CODE,
 )
 def subject_by_code(code: Code, assistant: AssistantDep, caller: RecordCaller) -> SubjectRecords:
-    assistant.record_access(caller, "subject_status", code[:40])
-    subject = find_by_code(assistant, code)
+    subject = audited_subject(assistant, caller, "subject_status", code)
     answer, profile = assistant.answer_about("subject_status", subject, caller)
     return SubjectRecords(
         subject=summary(subject),
@@ -86,7 +107,7 @@ def subject_by_code(code: Code, assistant: AssistantDep, caller: RecordCaller) -
     )
 
 
-@router.get(
+@records_router.get(
     "/subjects",
     response_model=list[SubjectSummary],
     summary="按名称查询主体（精确优先，其次模糊匹配）",
@@ -108,14 +129,14 @@ def subjects_by_name(
     return [summary(m.subject, m.score) for m in assistant.records.repository.by_name(name)]
 
 
-@router.get(
+@records_router.get(
     "/subjects/{code}/repair-plan", response_model=Answer, summary="主体的信用修复方案", responses=BY_CODE
 )
 def repair_plan(code: Code, assistant: AssistantDep, caller: RecordCaller) -> Answer:
     return answer_for_code(assistant, caller, "repair_steps", code)
 
 
-@router.get(
+@records_router.get(
     "/subjects/{code}/measures",
     response_model=Answer,
     summary="主体适用的措施（按其记录判断类别）",
@@ -128,14 +149,11 @@ def subject_measures(code: Code, assistant: AssistantDep, caller: RecordCaller) 
 @router.get(
     "/measures",
     response_model=Answer,
-    summary="某类主体适用的激励或惩戒措施清单",
-    responses=problem_responses(
-        401, 403, 422, 503, codes=("unauthorized", "forbidden", "invalid_question", "invalid_request", "not_ready")
-    ),
+    summary="某类主体适用的激励或惩戒措施清单（公开，无需密钥）",
+    responses=problem_responses(422, 503, codes=("invalid_question", "invalid_request", "not_ready")),
 )
 def measures(
     assistant: AssistantDep,
-    caller: RecordCaller,
     status: Annotated[
         str,
         Query(
@@ -184,3 +202,6 @@ async def import_records(
         errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in exc.errors[:500]]
         raise RecordImportError(exc.message, errors=errors) from exc
     return ImportResponse(**{k: getattr(result, k) for k in ImportResponse.model_fields})
+
+
+router.include_router(records_router)  # after its operations are defined: include_router copies them

@@ -62,6 +62,11 @@ class AskRequest(BaseModel):
     )
     conversation_id: str | None = Field(None, description="多轮对话编号；首次提问可不填", max_length=64)
     stream: bool = Field(False, description="true 时以 server-sent events 流式返回")
+    remember: bool = Field(
+        False,
+        description="不带 API 密钥时：true 则保存多轮对话，并在响应头 X-Session-Token 返回会话令牌，追问时带上该请求头"
+        "和 conversation_id；不带令牌的匿名提问不保存对话。持密钥的调用总是保存，对话只属于该密钥",
+    )
 
     model_config = ConfigDict(
         strict=True,  # `"stream": 0` is an error, not false

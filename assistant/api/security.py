@@ -10,10 +10,19 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from assistant.access import Principal, authorize, key_id, role_of_key
+from assistant.access import Principal, authorize, key_id, role_of_key, role_of_key_id
 from assistant.errors import Unauthorized
+from assistant.settings import ApiSettings
 
-__all__ = ["Caller", "RecordCaller", "Unauthorized", "caller", "key_id", "require_caller"]
+__all__ = [
+    "Caller",
+    "RecordCaller",
+    "Unauthorized",
+    "caller",
+    "key_id",
+    "principal_of_key_id",
+    "require_caller",
+]
 
 
 # Documented in OpenAPI as the security scheme "ApiKeyAuth"; the check (and its 401 problem) is ours.
@@ -42,6 +51,14 @@ async def require_caller(principal: Annotated[Principal, Depends(caller)]) -> Pr
     if principal.role is None:
         authorize(principal, "subject_status")  # raises Unauthorized with the Chinese message
     return principal
+
+
+def principal_of_key_id(api: ApiSettings, who: str) -> Principal:
+    """The principal a background job started by `who` (a key hash) acts as, with the key's role of today."""
+    if api.auth_disabled:
+        return Principal(who, "admin")
+    role = role_of_key_id(who, api.api_keys, api.key_roles)
+    return Principal(who if role else "anonymous", role)
 
 
 Caller = Annotated[Principal, Depends(caller)]

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 import uvicorn
@@ -15,20 +16,33 @@ from rich.console import Console
 from assistant.api.app import create_app
 from assistant.bootstrap import build_assistant
 from assistant.cli import app
-from assistant.settings import Settings, get_settings
+from assistant.settings import ApiSettings, Settings, get_settings
 
 console = Console()
 UI_ENTRY = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 
 
-def start_ui(api_url: str, port: int, api_key: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CREDIT_UI_API_URL": api_url, "CREDIT_UI_API_KEY": api_key}
-    command = [
+def ui_command(api: ApiSettings) -> list[str]:
+    """Streamlit on `api.ui_host` (loopback by default; a reverse proxy in front serves it to others)."""
+    return [
         sys.executable, "-m", "streamlit", "run", str(UI_ENTRY),
-        "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.address", "0.0.0.0",
+        "--server.port", str(api.ui_port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.address", api.ui_host,
     ]  # fmt: skip
-    return subprocess.Popen(command, env=env)
+
+
+def start_ui(api_url: str, api: ApiSettings) -> subprocess.Popen[bytes]:
+    """The UI holds no key of its own: each user signs in with theirs, which it forwards on every call."""
+    env = {k: v for k, v in os.environ.items() if k != "CREDIT_UI_API_KEY"}
+    env["CREDIT_UI_API_URL"] = api_url
+    return subprocess.Popen(ui_command(api), env=env)
+
+
+def proxy_options(api: ApiSettings) -> dict[str, Any]:
+    """Uvicorn trusts X-Forwarded-For/-Proto only from the configured proxies; by default from no one, so the
+    audit log's client address is the connecting one (uvicorn's own default trusts 127.0.0.1)."""
+    allowed = api.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed or []}
 
 
 def prepare(settings: Settings) -> None:
@@ -62,16 +76,12 @@ def serve_command(
     else:
         application = create_app(settings, build_assistant(settings))
     api_url = f"http://{settings.api.host}:{settings.api.port}"
-    ui = (
-        None
-        if no_ui
-        else start_ui(
-            api_url, settings.api.ui_port, settings.api.api_keys[0] if settings.api.api_keys else ""
-        )
-    )
+    ui = None if no_ui else start_ui(api_url, settings.api)
     console.print(f"[bold green]API：[/bold green]{api_url}  （文档：{api_url}/docs，工作进程 {workers} 个）")
     if ui is not None:
-        console.print(f"[bold green]界面：[/bold green]http://localhost:{settings.api.ui_port}")
+        console.print(
+            f"[bold green]界面：[/bold green]http://{settings.api.ui_host}:{settings.api.ui_port}（用 API 密钥登录）"
+        )
     try:
         uvicorn.run(
             application,  # type: ignore[arg-type]
@@ -80,6 +90,7 @@ def serve_command(
             log_level="warning",
             workers=workers,
             factory=workers > 1,
+            **proxy_options(settings.api),
         )
     finally:
         if ui is not None:
