@@ -190,7 +190,8 @@ def run_sets(
     `progress` draws a terminal bar (the CLI); `on_progress(done, total)` is told after each item (the API's
     background runs); a `baseline` built once can be handed in so that each run need not embed the corpus again.
     """
-    loaded = [(path, load_set(path)[1]) for path in paths]
+    limit = assistant.settings.api.max_question_chars  # the same limit the assistant applies to each question
+    loaded = [(path, load_set(path, limit)[1]) for path in paths]
     if baseline is None:
         baseline = LangChainFaissBaseline(assistant.corpus.passages, assistant.corpus.retriever.encoder)
     run = EvalRun(info=run_info(assistant, paths))
