@@ -44,7 +44,8 @@ def _parse_date(value: object) -> object:
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Text = Annotated[str, BeforeValidator(_none_to_blank)]
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
-OptionalDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none), BeforeValidator(_parse_date)]
+# Before-validators run last-declared first: a blank cell becomes None before any date parsing.
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_parse_date), BeforeValidator(_blank_to_none)]
 
 
 def one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
