@@ -12,13 +12,37 @@ from assistant.runtime import load_policy_corpus
 from assistant.service import Assistant
 from assistant.settings import Settings
 from connectors import RecordStore
+from connectors.person_ids import load_or_create_secret
+from connectors.readers import ReadLimits
 
 log = logging.getLogger("credit_assistant.purge")
 
 
-def open_records(settings: Settings) -> RecordStore:
+def person_id_secret(settings: Settings) -> bytes:
+    """The HMAC key for ID numbers: the setting, or a file in the data folder made on first run (0600)."""
+    if settings.database.person_id_secret is not None:
+        return settings.database.person_id_secret.get_secret_value().encode()
+    return load_or_create_secret(settings.data_dir / "secrets" / "person_id.key")
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    uploads = settings.uploads
+    return ReadLimits(
+        max_rows=uploads.max_rows,
+        max_columns=uploads.max_columns,
+        max_cell_chars=uploads.max_cell_chars,
+        max_uncompressed_bytes=uploads.max_uncompressed_bytes,
+        max_compression_ratio=uploads.max_compression_ratio,
+    )
+
+
+def open_records(settings: Settings, sample: bool = True) -> RecordStore:
     return RecordStore.open(
-        settings.database_url, settings.database.sample_subjects, settings.database.sample_seed
+        settings.database_url,
+        settings.database.sample_subjects if sample else 0,
+        settings.database.sample_seed,
+        person_secret=person_id_secret(settings),
+        read_limits=read_limits(settings),
     )
 
 

@@ -45,6 +45,13 @@ class RecordImportError(AssistantError):
     status = 422
 
 
+class UploadTooLarge(AssistantError):
+    """An uploaded file over a size limit (bytes, rows, columns, unzipped size): refused whole."""
+
+    code = "upload_too_large"
+    status = 413
+
+
 class IndexStale(AssistantError):
     code = "index_stale"
     status = 503

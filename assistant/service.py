@@ -10,13 +10,13 @@ from assistant.answers import append_answer
 from assistant.catalogue import anchor_passages, load_measures
 from assistant.citations import CitationList
 from assistant.conversation import ConversationState, ConversationStore
-from assistant.errors import InvalidQuestion
 from assistant.followups import elliptical_target, with_locality
 from assistant.models import Answer, Candidate, SubjectRef
 from assistant.policy_qa.answer import PolicyQA
 from assistant.policy_qa.answerability import AnswerabilityModel
 from assistant.policy_qa.evidence import index_idf
 from assistant.policy_qa.question import localities_in
+from assistant.question_checks import check_question
 from assistant.route_model import SUBJECT_ROUTES, RouteModel
 from assistant.router import GENERIC_NOUNS, DialogContext, RouteDecision, Router
 from assistant.runtime import PolicyCorpus
@@ -73,13 +73,7 @@ class Assistant:
         return self.settings.today or dt.date.today()
 
     def validate(self, question: str) -> str:
-        question = (question or "").strip()
-        if not question:
-            raise InvalidQuestion(messages.EMPTY_QUESTION)
-        limit = self.settings.api.max_question_chars
-        if len(question) > limit:
-            raise InvalidQuestion(messages.QUESTION_TOO_LONG.format(limit=limit, length=len(question)))
-        return question
+        return check_question(question, self.settings.api.max_question_chars)
 
     def ask(
         self,

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,6 +61,12 @@ class DatabaseSettings(BaseModel):
     purge_interval_seconds: float = Field(
         600.0, gt=0, description="How often a running API deletes expired conversations and audit entries"
     )
+    person_id_secret: SecretStr | None = Field(
+        None,
+        description="Key of the HMAC that turns a natural person's ID number into its subject key (hex or text); "
+        "empty = a random key generated on first run in <data_dir>/secrets/person_id.key (mode 0600), never "
+        "stored in the database",
+    )
 
 
 class ApiSettings(BaseModel):
@@ -96,7 +102,29 @@ class ApiSettings(BaseModel):
         20.0, gt=0, description="Time limit of one question; past it the request is answered 504"
     )
     retry_after_seconds: int = Field(1, ge=0, description="Retry-After of a 503 for too many questions")
-    max_upload_bytes: int = Field(20_000_000, description="Largest record import file accepted")
+    max_upload_bytes: int = Field(
+        20_000_000, description="Largest uploaded file (record import or question set) accepted; larger is 413"
+    )
+
+
+class UploadSettings(BaseModel):
+    """Bounds on uploaded record files and question sets, checked while they are read (off the request loop)."""
+
+    max_rows: int = Field(200_000, ge=1, description="Most data rows (lines) read from one uploaded file")
+    max_columns: int = Field(100, ge=1, description="Most columns of one uploaded table")
+    max_cell_chars: int = Field(20_000, ge=1, description="Longest value of one cell (characters)")
+    max_uncompressed_bytes: int = Field(
+        100_000_000, ge=1, description="Largest total size of an XLSX file's parts once unzipped (bytes)"
+    )
+    max_compression_ratio: float = Field(
+        100.0,
+        gt=1,
+        description="Largest unzipped/zipped ratio of one XLSX part over 1 MB (spreadsheet XML zips 5-30x; "
+        "a zip bomb far more)",
+    )
+    parallel_parses: int = Field(
+        2, ge=1, le=8, description="Uploads read and validated at once in worker threads; later ones wait"
+    )
 
 
 class EvalSettings(BaseModel):
@@ -129,6 +157,7 @@ class Settings(BaseSettings):
     api: ApiSettings = Field(default_factory=ApiSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     evals: EvalSettings = Field(default_factory=EvalSettings)
+    uploads: UploadSettings = Field(default_factory=UploadSettings)
 
     @property
     def corpus_dir(self) -> Path:

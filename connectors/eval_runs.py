@@ -67,9 +67,9 @@ def _record(row: EvalRunRow) -> EvalRunRecord:
         file_name=row.file_name,
         status=row.status,
         done=row.done,
-        created_at=row.created_at,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
+        created_at=_utc(row.created_at) or row.created_at,
+        started_at=_utc(row.started_at),
+        finished_at=_utc(row.finished_at),
         created_by=row.created_by,
         error=row.error,
         info=dict(row.info or {}),
@@ -78,8 +78,16 @@ def _record(row: EvalRunRow) -> EvalRunRecord:
 
 
 def now() -> dt.datetime:
-    """Local server time; microseconds kept so that runs created in the same second still sort."""
-    return dt.datetime.now()
+    """UTC, stored without a zone (the column is zone-less on SQLite); microseconds kept so that runs created in
+    the same second still sort. `_utc` gives the zone back when a row is read."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware UTC datetime (an API date-time carries its offset)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 class EvalRunStore:

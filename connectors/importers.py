@@ -1,6 +1,9 @@
 """Transactional record import: every row is checked first; one bad row rejects the whole file.
 
-Rows are upserted by natural key, so importing the same file twice changes nothing.
+Rows are upserted by natural key, so importing the same file twice changes nothing. An import never damages
+what is stored: a column the file does not have leaves the stored value alone (a column present with an empty
+cell clears it), a 决定书文号 stored under another subject is a row error, and so are two rows of one file
+with the same natural key.
 """
 
 from __future__ import annotations
@@ -8,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.models import Base, Commitment, Evaluation, ListEntry, Penalty, RepairApplication, Subject
-from connectors.readers import ReadError, read_rows
-from connectors.schemas import ROW_SCHEMAS, SubjectRef, SubjectRow, mask_person_id
+from connectors.person_ids import PersonKeys, mask_person_id
+from connectors.readers import LimitExceeded, ReadError, ReadLimits, read_rows
+from connectors.schemas import ROW_SCHEMAS, PenaltyRow, SubjectRef, SubjectRow
 
 MODELS: dict[str, type[Base]] = {
     "penalties": Penalty,
@@ -53,12 +57,13 @@ class RowError:
 
 
 class ImportRejected(Exception):
-    """The file was rejected whole; nothing was written."""
+    """The file was rejected whole; nothing was written. `too_large`: a size limit, not a bad row."""
 
-    def __init__(self, message: str, errors: list[RowError] | None = None) -> None:
+    def __init__(self, message: str, errors: list[RowError] | None = None, too_large: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or []
+        self.too_large = too_large
 
 
 @dataclass(slots=True)
@@ -83,25 +88,34 @@ def infer_record_type(filename: str, rows: list[tuple[int, dict[str, Any]]]) -> 
 
 
 def _translate(error: Mapping[str, Any]) -> str:
+    """A pydantic error as a Chinese reason (pydantic's own English text is never passed on)."""
     kind, message = error["type"], error["msg"]
     if kind == "missing":
         return "缺少必填项"
     if kind == "value_error":
-        return message.removeprefix("Value error, ")
+        return str(message).removeprefix("Value error, ")
     if kind.startswith("string_too_short"):
         return "不能为空"
+    if kind.startswith("string_too_long"):
+        return f"过长（最多{error.get('ctx', {}).get('max_length', '')}字）"
+    if kind.startswith("string"):
+        return "应为文本"
     if kind.startswith(("decimal", "float", "int")):
         return "应为数字"
     if kind.startswith("date"):
         return "日期格式应为 YYYY-MM-DD"
-    return message
+    return "格式不正确"
+
+
+NumberedRow = tuple[int, SubjectRef]
 
 
 def validate_rows(
     record_type: str, rows: list[tuple[int, dict[str, Any]]]
-) -> tuple[list[SubjectRef], list[RowError]]:
+) -> tuple[list[NumberedRow], list[RowError]]:
+    """Each row checked against its schema: (row number, row) for the good ones, errors for the rest."""
     schema = ROW_SCHEMAS[record_type]
-    valid: list[SubjectRef] = []
+    valid: list[NumberedRow] = []
     errors: list[RowError] = []
     for row_number, raw in rows:
         if "__error__" in raw:
@@ -111,7 +125,9 @@ def validate_rows(
             errors.append(RowError(row_number, "-", "列数多于表头"))
             continue
         try:
-            valid.append(schema.model_validate({k: v for k, v in raw.items() if k != "record_type"}))
+            valid.append(
+                (row_number, schema.model_validate({k: v for k, v in raw.items() if k != "record_type"}))
+            )
         except ValidationError as exc:
             for error in exc.errors():
                 column = ".".join(str(p) for p in error["loc"]) or "-"
@@ -119,12 +135,43 @@ def validate_rows(
     return valid, errors
 
 
-def _upsert(session: Session, model: type[Base], key: dict[str, Any], values: dict[str, Any]) -> str:
+def subject_key(row: SubjectRef, keys: PersonKeys) -> str:
+    """统一社会信用代码, or the keyed hash of a natural person's ID number (the number is never stored)."""
+    return row.uscc if row.uscc else keys.key(row.person_id or "")
+
+
+def natural_key(record_type: str, row: SubjectRef, keys: PersonKeys) -> tuple[Any, ...]:
+    """What identifies the record in the database, with the subject named by its key."""
+    if record_type == "subjects":
+        return (subject_key(row, keys),)
+    return tuple(
+        subject_key(row, keys) if k == "subject_id" else getattr(row, k) for k in NATURAL_KEYS[record_type]
+    )
+
+
+def duplicate_rows(record_type: str, valid: list[NumberedRow], keys: PersonKeys) -> list[RowError]:
+    """Two rows of one file for the same record: the later one is an error (no silent last-wins)."""
+    column = "、".join("uscc" if k == "subject_id" else k for k in NATURAL_KEYS.get(record_type, ("uscc",)))
+    first: dict[tuple[Any, ...], int] = {}
+    errors: list[RowError] = []
+    for number, row in valid:
+        key = natural_key(record_type, row, keys)
+        if key in first:
+            errors.append(RowError(number, column, f"与第{first[key]}行是同一条记录（重复）"))
+        else:
+            first[key] = number
+    return errors
+
+
+def _upsert(
+    session: Session, model: type[Base], key: dict[str, Any], values: dict[str, Any], present: set[str]
+) -> str:
+    """Insert, or update only the columns the file has (`present`): a missing column keeps its value."""
     existing = session.scalar(select(model).filter_by(**key))
     if existing is None:
         session.add(model(**key, **values))
         return "inserted"
-    changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
+    changed = {k: v for k, v in values.items() if k in present and getattr(existing, k) != v}
     for name, value in changed.items():
         setattr(existing, name, value)
     return "updated" if changed else "unchanged"
@@ -142,51 +189,106 @@ def _subject_values(row: SubjectRow) -> dict[str, Any]:
     }
 
 
-def _write(
-    session: Session, record_type: str, valid: list[SubjectRef], numbers: list[int], result: ImportResult
+def _count(result: ImportResult, outcome: str) -> None:
+    setattr(result, outcome, getattr(result, outcome) + 1)
+
+
+def _write_subjects(
+    session: Session, valid: list[NumberedRow], keys: PersonKeys, result: ImportResult
 ) -> None:
-    if record_type == "subjects":
-        for row in valid:
-            outcome = _upsert(session, Subject, {"subject_key": row.subject_key}, _subject_values(row))  # type: ignore[arg-type]
-            setattr(result, outcome, getattr(result, outcome) + 1)
-        return
-    keys = {row.subject_key for row in valid}
+    for _, row in valid:
+        present = row.model_fields_set | {"uscc", "person_id_masked"}
+        key = {"subject_key": subject_key(row, keys)}
+        _count(result, _upsert(session, Subject, key, _subject_values(row), present))  # type: ignore[arg-type]
+
+
+def _subject_ids(session: Session, valid: list[NumberedRow], keys: PersonKeys) -> dict[str, int]:
+    """Subject id per key; ImportRejected naming every row whose subject is not stored."""
+    wanted = {subject_key(row, keys) for _, row in valid}
     ids = dict(
-        session.execute(select(Subject.subject_key, Subject.id).where(Subject.subject_key.in_(keys))).all()
+        session.execute(select(Subject.subject_key, Subject.id).where(Subject.subject_key.in_(wanted))).all()
     )
     missing = [
         RowError(n, "uscc", "未找到该主体，请先导入主体记录")
-        for n, r in zip(numbers, valid, strict=True)
-        if r.subject_key not in ids
+        for n, r in valid
+        if subject_key(r, keys) not in ids
     ]
     if missing:
         raise ImportRejected(f"{len(missing)} 行引用了不存在的主体，整个文件未导入", missing)
+    return ids
+
+
+def _penalties_of_others(
+    session: Session, valid: list[NumberedRow], keys: PersonKeys, ids: dict[str, int]
+) -> list[RowError]:
+    """A 决定书文号 already stored under another subject: never moved silently to this file's subject."""
+    rows = [(n, cast(PenaltyRow, row), ids[subject_key(row, keys)]) for n, row in valid]
+    numbers = {row.decision_number for _, row, _ in rows}
+    query = select(Penalty.decision_number, Penalty.subject_id).where(Penalty.decision_number.in_(numbers))
+    stored = dict(session.execute(query).all())
+    return [
+        RowError(
+            n, "decision_number", f"决定书文号“{row.decision_number}”已登记在另一主体名下，不能改到本行主体"
+        )
+        for n, row, subject_id in rows
+        if stored.get(row.decision_number, subject_id) != subject_id
+    ]
+
+
+def _write(
+    session: Session, record_type: str, valid: list[NumberedRow], keys: PersonKeys, result: ImportResult
+) -> None:
+    if record_type == "subjects":
+        _write_subjects(session, valid, keys, result)
+        return
+    ids = _subject_ids(session, valid, keys)
+    if record_type == "penalties" and (conflicts := _penalties_of_others(session, valid, keys, ids)):
+        raise ImportRejected(f"{len(conflicts)} 行的决定书文号属于其他主体，整个文件未导入", conflicts)
     model, key_fields = MODELS[record_type], NATURAL_KEYS[record_type]
-    for row in valid:
+    for _, row in valid:
         values = row.model_dump(exclude={"uscc", "person_id"})
-        values["subject_id"] = ids[row.subject_key]
+        values["subject_id"] = ids[subject_key(row, keys)]
         key = {k: values.pop(k) for k in key_fields}
-        outcome = _upsert(session, model, key, values)
-        setattr(result, outcome, getattr(result, outcome) + 1)
+        _count(result, _upsert(session, model, key, values, set(row.model_fields_set)))
 
 
-def import_records(
-    sessions: sessionmaker[Session], filename: str, data: bytes, record_type: str | None = None
-) -> ImportResult:
-    """Validate every row, then write all of them in one transaction, or none."""
+def _read(filename: str, data: bytes, limits: ReadLimits) -> list[tuple[int, dict[str, Any]]]:
     try:
-        rows = read_rows(filename, data)
+        rows = read_rows(filename, data, limits)
+    except LimitExceeded as exc:
+        raise ImportRejected(str(exc), too_large=True) from exc
     except ReadError as exc:
         raise ImportRejected(str(exc)) from exc
     if not rows:
         raise ImportRejected("文件中没有数据行")
+    return rows
+
+
+def import_records(
+    sessions: sessionmaker[Session],
+    filename: str,
+    data: bytes,
+    record_type: str | None = None,
+    *,
+    keys: PersonKeys,
+    limits: ReadLimits = ReadLimits(),
+) -> ImportResult:
+    """Validate every row, then write all of them in one transaction, or none."""
+    rows = _read(filename, data, limits)
     record_type = record_type or infer_record_type(filename, rows)
     if record_type not in ROW_SCHEMAS:
-        raise ImportRejected(f"未知的记录类型：{record_type}")
+        raise ImportRejected(f"未知的记录类型：{record_type[:40]}")
     valid, errors = validate_rows(record_type, rows)
+    errors += duplicate_rows(record_type, valid, keys)
     if errors:
-        raise ImportRejected(f"{len({e.row for e in errors})} 行数据有误，整个文件未导入", errors)
+        raise ImportRejected(
+            f"{len({e.row for e in errors})} 行数据有误，整个文件未导入", sorted(errors, key=_row)
+        )
     result = ImportResult(record_type=record_type, rows=len(valid))
     with sessions() as session, session.begin():
-        _write(session, record_type, valid, [n for n, _ in rows], result)
+        _write(session, record_type, valid, keys, result)
     return result
+
+
+def _row(error: RowError) -> int:
+    return error.row

@@ -7,6 +7,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from connectors.person_ids import PersonKeys, mask_person_id
 from connectors.sample_vocabulary import (
     AREAS,
     AUTHORITY_KINDS,
@@ -17,7 +18,6 @@ from connectors.sample_vocabulary import (
     WORDS,
     Area,
 )
-from connectors.schemas import hash_person_id, mask_person_id
 from connectors.uscc import CHARSET, make_uscc
 
 
@@ -42,8 +42,11 @@ class SampleData:
 
 
 class SampleGenerator:
-    def __init__(self, seed: int = 20201, today: dt.date = dt.date(2026, 11, 1)) -> None:
+    def __init__(
+        self, seed: int = 20201, today: dt.date = dt.date(2026, 11, 1), person_keys: PersonKeys | None = None
+    ) -> None:
         self.rng = random.Random(seed)
+        self.person_keys = person_keys or PersonKeys()
         self.today = today
         self.used_codes: set[str] = set()
         self.used_names: set[str] = set()
@@ -73,7 +76,7 @@ class SampleGenerator:
                 **row,
                 "kind": "自然人",
                 "uscc": None,
-                "person_key": "P:" + hash_person_id(person_id),
+                "person_key": self.person_keys.key(person_id),
                 "person_id_masked": mask_person_id(person_id),
             }
         return {**row, "uscc": self._code(area, entity_type), "person_key": None, "person_id_masked": None}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 from typing import Annotated
 
@@ -20,7 +19,10 @@ from connectors.models import (
 )
 from connectors.uscc import USCCError, validate_uscc
 
-PERSON_SALT = "credit-assistant/person-id/v1"
+
+def _none_to_blank(value: object) -> object:
+    """A cell of a short CSV row or a JSON null in a text column is an explicit empty value."""
+    return "" if value is None else value
 
 
 def _blank_to_none(value: object) -> object:
@@ -40,23 +42,16 @@ def _parse_date(value: object) -> object:
 
 
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Text = Annotated[str, BeforeValidator(_none_to_blank)]
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
-OptionalDate = Annotated[dt.date | None, BeforeValidator(_blank_to_none), BeforeValidator(_parse_date)]
+# Before-validators run last-declared first: a blank cell becomes None before any date parsing.
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_parse_date), BeforeValidator(_blank_to_none)]
 
 
 def one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
         raise ValueError(f"{what}应为：{'、'.join(allowed)}；实际为“{value}”")
     return value
-
-
-def hash_person_id(person_id: str) -> str:
-    return hashlib.sha256(f"{PERSON_SALT}:{person_id.strip().upper()}".encode()).hexdigest()[:32]
-
-
-def mask_person_id(person_id: str) -> str:
-    text = person_id.strip().upper()
-    return text[:6] + "*" * max(len(text) - 10, 4) + text[-4:] if len(text) > 10 else "*" * len(text)
 
 
 class SubjectRef(BaseModel):
@@ -83,17 +78,13 @@ class SubjectRef(BaseModel):
             raise ValueError("需填写统一社会信用代码（uscc）或自然人身份证号（person_id）")
         return self
 
-    @property
-    def subject_key(self) -> str:
-        return self.uscc if self.uscc else "P:" + hash_person_id(self.person_id or "")
-
 
 class SubjectRow(SubjectRef):
     name: str = Field(min_length=1, max_length=200)
     kind: str
-    locality: str = ""
-    industry: str = ""
-    legal_representative: str = ""
+    locality: Text = ""
+    industry: Text = ""
+    legal_representative: Text = ""
 
     @field_validator("kind")
     @classmethod
@@ -105,8 +96,8 @@ class PenaltyRow(SubjectRef):
     decision_number: str = Field(min_length=1)
     authority: str = Field(min_length=1)
     decision_date: Date
-    facts: str = ""
-    basis: str = ""
+    facts: Text = ""
+    basis: Text = ""
     penalty_type: str = Field(min_length=1)
     fine_amount: Annotated[Decimal | None, BeforeValidator(_blank_to_none)] = None
     severity: str
@@ -123,7 +114,7 @@ class ListEntryRow(SubjectRef):
     list_type: str
     authority: str = Field(min_length=1)
     date_in: Date
-    reason: str = ""
+    reason: Text = ""
     date_out: OptionalDate = None
 
     @field_validator("list_type")
@@ -135,7 +126,7 @@ class ListEntryRow(SubjectRef):
 class EvaluationRow(SubjectRef):
     evaluator: str = Field(min_length=1)
     grade: str
-    supervision_level: str = ""
+    supervision_level: Text = ""
     evaluated_on: Date
 
     @field_validator("grade")
@@ -146,7 +137,7 @@ class EvaluationRow(SubjectRef):
 
 class CommitmentRow(SubjectRef):
     kind: str
-    matter: str = ""
+    matter: Text = ""
     committed_on: Date
     status: str
 

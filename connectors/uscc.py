@@ -44,11 +44,15 @@ def _org_code_ok(org: str) -> bool:
     return check == expected
 
 
+ECHO_CHARS = 24  # characters of a wrong-length code repeated in its error message
+
+
 def validate_uscc(text: str) -> USCCCheck:
     """The normalised code, or USCCError with a Chinese reason. Soft problems become warnings."""
     code = normalise_uscc(text)
     if len(code) != USCC_LENGTH:
-        raise USCCError(f"统一社会信用代码应为18位，当前为{len(code)}位：{code}")
+        shown = code if len(code) <= ECHO_CHARS else code[:ECHO_CHARS] + "…"  # never echo a long input whole
+        raise USCCError(f"统一社会信用代码应为18位，当前为{len(code)}位：{shown}")
     bad = [ch for ch in code if ch not in CHARSET]
     if bad:
         raise USCCError(

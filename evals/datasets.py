@@ -11,7 +11,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from connectors.readers import ReadError, read_rows
+from connectors.readers import LimitExceeded, ReadError, ReadLimits, read_rows
+from evals.set_checks import cell_problems, question_problems, type_problem
 
 ROUTES = ("policy_qa", "subject_status", "repair_steps", "applicable_measures")
 SPLITS = ("tune", "check")  # an item without a split counts only in "all"
@@ -37,11 +38,13 @@ class RowProblem:
 
 
 class DatasetError(Exception):
-    """A question set that cannot be used; `errors` lists rows (Chinese), `problems` the same per column."""
+    """A question set that cannot be used; `errors` lists rows (Chinese), `problems` the same per column.
 
-    def __init__(self, message: str, problems: list[RowProblem] | None = None) -> None:
+    `too_large`: the file is over a size limit (rows, columns, unzipped size), not wrong row by row."""
+
+    def __init__(self, message: str, problems: list[RowProblem] | None = None, too_large: bool = False) -> None:
         super().__init__(message)
-        self.message, self.problems = message, problems or []
+        self.message, self.problems, self.too_large = message, problems or [], too_large
         self.errors = _row_lines(self.problems)
 
 
@@ -204,25 +207,46 @@ def _validate_row(
         return [_translate(e) for e in exc.errors()]
 
 
-def _read(name: str, data: bytes) -> list[tuple[int, dict[str, Any]]]:
+def _read(name: str, data: bytes, limits: ReadLimits) -> list[tuple[int, dict[str, Any]]]:
     try:
-        return read_rows(name, data)
+        return read_rows(name, data, limits)
+    except LimitExceeded as exc:
+        raise DatasetError(f"题集 {name} 过大：{exc}", too_large=True) from exc
     except ReadError as exc:
         raise DatasetError(f"无法读取题集 {name}：{exc}") from exc
 
 
-def load_set(path: Path) -> tuple[str, list[Item]]:
+def _item_problems(item: Item, max_question_chars: int) -> list[tuple[str, str]]:
+    """What the run would trip over later: questions the assistant refuses, a type that is no plain label."""
+    if isinstance(item, DialogItem):
+        questions = [(f"turns 第{i}轮 question", turn.question) for i, turn in enumerate(item.turns, 1)]
+    else:
+        questions = [("question", item.question)]
+    problems = question_problems(questions, max_question_chars)
+    if isinstance(item, QAItem) and (wrong_type := type_problem(item.type)):
+        problems.append(wrong_type)
+    return problems
+
+
+def load_set(
+    path: Path, max_question_chars: int = 500, limits: ReadLimits = ReadLimits()
+) -> tuple[str, list[Item]]:
     """(kind, items) — or DatasetError listing every bad row; nothing half-loaded."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DatasetError(f"无法读取题集 {path.name}：{exc}") from exc
-    return load_bytes(path.name, data)
+    return load_bytes(path.name, data, max_question_chars, limits)
 
 
-def load_bytes(name: str, data: bytes) -> tuple[str, list[Item]]:
-    """An uploaded or stored set (the file name decides the format): (kind, items) or DatasetError."""
-    rows = _read(name, data)
+def load_bytes(
+    name: str, data: bytes, max_question_chars: int = 500, limits: ReadLimits = ReadLimits()
+) -> tuple[str, list[Item]]:
+    """An uploaded or stored set (the file name decides the format): (kind, items) or DatasetError.
+
+    Every row passes the checks the run applies later (`evals.set_checks`), so a valid set never fails
+    its run after the work."""
+    rows = _read(name, data, limits)
     parsed = [(n, r) for n, r in rows if "__error__" not in r]
     problems = [RowProblem(n, "", str(r["__error__"])) for n, r in rows if "__error__" in r]
     if not parsed and not problems:
@@ -231,12 +255,14 @@ def load_bytes(name: str, data: bytes) -> tuple[str, list[Item]]:
     items: list[Item] = []
     seen: set[str] = set()
     for number, row in parsed:
+        problems += [RowProblem(number, column, reason) for column, reason in cell_problems(row)]
         item = _validate_row(MODELS[kind], row)
         if isinstance(item, list):
             problems += [RowProblem(number, column, reason) for column, reason in item]
             continue
+        problems += [RowProblem(number, c, r) for c, r in _item_problems(item, max_question_chars)]
         if item.id in seen:
-            problems.append(RowProblem(number, "id", f"“{item.id}” 重复"))
+            problems.append(RowProblem(number, "id", f"“{item.id[:40]}” 重复"))
         seen.add(item.id)
         items.append(item)
     if problems:

@@ -1,4 +1,9 @@
-"""results.xlsx: one sheet row per question (or dialog turn) with its verdict, for reading in Excel."""
+"""results.xlsx: one sheet row per question (or dialog turn) with its verdict, for reading in Excel.
+
+Every text cell is written as text — one that begins with =, +, -, @, a tab or a carriage return is never a
+formula (an uploaded question `=HYPERLINK(…)` or `=cmd|…` stays a string) and is quote-prefixed, so Excel also
+keeps it text when the cell is edited.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,16 @@ from pathlib import Path
 from typing import Any
 
 KIND_LABELS = {"qa": "问答", "routing": "路由", "dialog": "多轮对话"}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_as_text(cell: Any) -> None:
+    """A string cell that a spreadsheet could read as a formula (or DDE call) becomes plain, quoted text."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl typed it "f" (formula) for a leading "="
+        cell.quotePrefix = True
 
 
 def _join(values: Any, separator: str = "；") -> str:
@@ -63,8 +78,9 @@ def results_workbook(rows: list[dict[str, Any]]) -> bytes:
     failed = PatternFill("solid", fgColor="FDE2E1")
     for row in rows:
         sheet.append([value(row) for _, value, _ in COLUMNS])
-        if not row.get("passed"):
-            for cell in sheet[sheet.max_row]:
+        for cell in sheet[sheet.max_row]:
+            write_as_text(cell)
+            if not row.get("passed"):
                 cell.fill = failed
     wrap = Alignment(wrap_text=True, vertical="top")
     for index, (_, _, width) in enumerate(COLUMNS, 1):

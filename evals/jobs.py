@@ -22,6 +22,7 @@ from typing import Any
 from assistant.access import Principal
 from assistant.service import Assistant
 from connectors.eval_runs import EvalRunRecord, EvalRunStore
+from connectors.readers import ReadLimits
 from evals.baselines import LangChainFaissBaseline
 from evals.datasets import DatasetError, RowProblem, load_bytes
 from evals.export import write_results_xlsx
@@ -82,9 +83,10 @@ class EvalJobs:
         act_as: ActAs,
         workers: int = 1,
         max_items: int = 2000,
+        limits: ReadLimits = ReadLimits(),
     ) -> None:
         self.assistant, self.store, self.root, self.max_items = assistant, store, root, max_items
-        self.act_as = act_as
+        self.act_as, self.limits = act_as, limits
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="eval-run")
         self._baseline: LangChainFaissBaseline | None = None
         self._baseline_lock = threading.Lock()
@@ -92,9 +94,11 @@ class EvalJobs:
     # ---- starting runs ----
 
     def submit(self, filename: str, data: bytes, created_by: str) -> EvalRunRecord:
-        """Validate the whole file first (DatasetError lists every bad row; nothing is stored), then queue it."""
+        """Validate the whole file first (DatasetError lists every bad row; nothing is stored), then queue it.
+
+        Blocking work (reading, validating, writing the upload): call it from a worker thread, never the loop."""
         name = safe_file_name(filename)
-        kind, items = load_bytes(name, data)
+        kind, items = load_bytes(name, data, self.assistant.settings.api.max_question_chars, self.limits)
         if len(items) > self.max_items:
             raise DatasetError(
                 f"题集 {name} 有 {len(items)} 条，超过单次评测上限 {self.max_items} 条，请拆分后上传",
@@ -166,9 +170,9 @@ class EvalJobs:
             write_report(folder, metrics, rows)
             write_results_xlsx(folder / "results.xlsx", rows)
             self.store.finish(run_id, run.info, headline(metrics))
-        except Exception as exc:  # a failed run is reported on the run, never lost silently
+        except Exception:  # a failed run is reported on the run (in Chinese; the trace goes to the log only)
             log.exception("eval run %s failed", run_id)
-            self.store.fail(run_id, f"评测运行出错：{type(exc).__name__}: {exc}")
+            self.store.fail(run_id, f"评测运行出错（服务日志中记有评测 {run_id} 的详细原因），请联系管理员。")
 
     def caller_of(self, record: EvalRunRecord) -> Principal:
         """The uploader, as the run's audit entries name it: its key hash, channel `eval`, client `job:<id>`."""

@@ -201,7 +201,8 @@ def run_sets(
     Every question is asked as `caller` — the API's runs pass the uploader; None is the local operator (CLI).
     """
     caller = caller or local_operator("eval")
-    loaded = [(path, load_set(path)[1]) for path in paths]
+    limit = assistant.settings.api.max_question_chars  # the same limit the assistant applies to each question
+    loaded = [(path, load_set(path, limit)[1]) for path in paths]
     if baseline is None:
         baseline = LangChainFaissBaseline(assistant.corpus.passages, assistant.corpus.retriever.encoder)
     run = EvalRun(info=run_info(assistant, paths))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
@@ -59,13 +60,18 @@ def contract_config(api_key: str, max_examples: int, seed: int) -> SchemathesisC
                     # A generated file is schema-valid bytes but rarely a valid record file: the rows are
                     # checked by the importer (422 with a row-by-row report), which no schema can express.
                     "include-path": "/v1/records/import",
-                    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "422"]}},
+                    # A file over a size limit (bytes, rows, columns, unzipped size) is 413.
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "413", "422"]}
+                    },
                 },
                 {
                     # Likewise an uploaded question set: its rows are validated (422 with a row-by-row report).
                     "include-path": "/v1/evals",
                     "include-method": "POST",
-                    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "422"]}},
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "413", "422"]}
+                    },
                 },
             ],
         }
@@ -91,6 +97,42 @@ def record(report: ContractReport, event: events.ScenarioFinished) -> None:
                         node.failure_info.code_sample,
                     )
                 )
+
+
+@dataclass(frozen=True)
+class UploadCase:
+    """A real file sent to an upload operation, and the status the API must answer."""
+
+    path: str
+    filename: str
+    content: bytes
+    status: int
+
+
+def check_upload_cases(app: Any, api_key: str, cases: list[UploadCase]) -> list[str]:
+    """Send each file as a multipart upload with its own name (generated uploads are named `file`, so they
+    never reach the readers) and hold the response to every schemathesis check; returns what failed."""
+    from fastapi.testclient import TestClient
+    from schemathesis.core.failures import FailureGroup
+
+    schemathesis.openapi.format("uscc", valid_uscc())
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=contract_config(api_key, 1, 0))
+    headers = {"X-API-Key": api_key}
+    problems = []
+    with TestClient(app) as client:
+        for case in cases:
+            files = {"file": (case.filename, case.content)}
+            response = client.post(case.path, files=files, headers=headers)
+            if response.status_code != case.status:
+                problems.append(f"{case.path} {case.filename}: {response.status_code} {response.text[:300]}")
+            generated = schema[case.path]["POST"].Case(
+                body={"file": case.content}, media_type="multipart/form-data"
+            )
+            try:
+                generated.validate_response(response, headers=headers)
+            except FailureGroup as exc:
+                problems.append(f"{case.path} {case.filename}: {exc}")
+    return problems
 
 
 def run_contract(app: object, api_key: str, max_examples: int = 25, seed: int = 20261123) -> ContractReport:

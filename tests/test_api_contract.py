@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.settings import Settings
-from tests.contract_run import run_contract
+from tests.contract_run import UploadCase, check_upload_cases, run_contract
 
 KEY = "contract-key"
 
@@ -41,6 +43,30 @@ def test_schemathesis_finds_nothing_with_every_check(contract_app) -> None:  # t
         "unsupported_method",
     ):
         assert report.checks_passed[check] > 0, check
+
+
+def test_upload_cases_hold_to_the_contract(contract_app) -> None:  # type: ignore[no-untyped-def]
+    """Real files through both upload operations, every schemathesis check on each response: a valid GBK file,
+    a hostile spreadsheet (413), a field over the CSV limit, a set that fails the run's own checks (422)."""
+    from tests.test_security_input import expanding_xlsx, far_corner_xlsx
+
+    routing = json.dumps(
+        {"id": "C1", "question": "开展诚信教育可以收费吗？", "route": "policy_qa"}, ensure_ascii=False
+    )
+    subjects = "uscc,name,kind\n91350100M000100Y43,契约测试有限公司,法人\n"
+    long_field = "id,question,route\n1," + "长" * 131_073 + ",policy_qa\n"
+    bad_set = json.dumps({"id": "Q", "question": "信用修复\ud800", "type": "$\\foo{$"})
+    cases = [
+        UploadCase("/v1/records/import", "subjects.csv", subjects.encode("gbk"), 200),
+        UploadCase("/v1/records/import", "subjects.xlsx", far_corner_xlsx(), 413),
+        UploadCase("/v1/records/import", "subjects.csv", long_field.encode(), 422),
+        UploadCase("/v1/records/import", "subjects.xlsx", b"not a workbook", 422),
+        UploadCase("/v1/evals", "route.jsonl", routing.encode("gbk"), 202),
+        UploadCase("/v1/evals", "set.xlsx", expanding_xlsx(), 413),
+        UploadCase("/v1/evals", "set.csv", long_field.encode(), 422),
+        UploadCase("/v1/evals", "set.jsonl", bad_set.encode(), 422),
+    ]
+    assert check_upload_cases(contract_app, KEY, cases) == []
 
 
 def test_problem_responses_are_documented_with_examples(contract_app) -> None:  # type: ignore[no-untyped-def]

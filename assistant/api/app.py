@@ -6,6 +6,7 @@ index read-only (the serve command builds whatever is missing before the workers
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from contextlib import asynccontextmanager
@@ -22,6 +23,8 @@ from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from evals.jobs import EvalJobs
+
+log = logging.getLogger("credit_assistant.api")
 
 DESCRIPTION = """信用政策问答助手 API：政策问答（带出处引用）、主体信用记录查询、信用修复方案、适用措施清单、文档浏览与记录导入。
 
@@ -50,6 +53,7 @@ def start_eval_jobs(settings: Settings, assistant: Assistant) -> EvalJobs:
         act_as=lambda who: principal_of_key_id(settings.api, who),
         workers=settings.evals.parallel_runs,
         max_items=settings.evals.max_items,
+        limits=assistant.records.read_limits,
     )
     jobs.resume()
     return jobs
@@ -74,8 +78,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
 
             runtime.assistant = build_assistant(settings, progress=False, read_only=read_only)
             runtime.evals = start_eval_jobs(settings, runtime.assistant)
-        except Exception as exc:  # reported by /readyz, not raised into the server loop
-            runtime.error = str(exc)
+        except Exception:  # reported by /readyz (in Chinese; the trace goes to the log), not raised into the loop
+            log.exception("loading the assistant failed")
+            runtime.error = "索引或模型加载出错，详见服务日志"
         finally:
             runtime.ready.set()
 

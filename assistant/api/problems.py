@@ -97,6 +97,7 @@ EXAMPLES: dict[int, dict[str, tuple[str, str, dict[str, Any]]]] = {
             {"errors": [{"row": 2, "column": "uscc", "reason": "未找到该主体，请先导入主体记录"}]},
         ),
     },
+    413: {"upload_too_large": ("upload_too_large", "文件超过 200000 行数据的上限，请拆分后上传", {})},
     500: {"internal_error": ("internal_error", INTERNAL_ERROR, {})},
     503: {
         "not_ready": ("not_ready", "服务正在加载索引和模型，请稍后再试。", {}),
@@ -223,6 +224,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:  # every method of every route on this path, not only the first route's
             headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
         return problem(exc.status_code, f"http_{exc.status_code}", detail, headers=headers)
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unencodable(_: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        if exc.reason != "surrogates not allowed":  # a lone "\ud800" in a JSON body; anything else is ours
+            return await _unexpected(_, exc)
+        return problem(422, "invalid_request", "请求含有无效字符（孤立的 UTF-16 代理码位），请检查输入后重试。")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -12,7 +12,8 @@ from assistant.access import Principal, authorize
 from assistant.api.problems import problem_responses
 from assistant.api.schemas_evals import EvalComparison, EvalRunDetail, EvalRunSummary, MetricDelta
 from assistant.api.security import caller
-from assistant.errors import EvalRunNotFinished, EvalRunNotFound, EvalSetInvalid, NotReady
+from assistant.api.uploads import off_loop, read_upload
+from assistant.errors import EvalRunNotFinished, EvalRunNotFound, EvalSetInvalid, NotReady, UploadTooLarge
 from connectors.eval_runs import EvalRunRecord
 from evals.compare import compare
 from evals.datasets import DatasetError
@@ -34,6 +35,7 @@ EVAL_PROBLEMS = problem_responses(
     403,
     404,
     409,
+    413,
     422,
     503,
     codes=(
@@ -42,6 +44,7 @@ EVAL_PROBLEMS = problem_responses(
         "forbidden",
         "eval_run_not_found",
         "eval_run_not_finished",
+        "upload_too_large",
         "invalid_eval_set",
         "invalid_request",
         "not_ready",
@@ -99,14 +102,14 @@ async def start_eval(
     who: Evaluator,
     file: Annotated[UploadFile, File(description="问答 / 路由 / 多轮对话题集：JSONL、CSV 或 XLSX")],
 ) -> EvalRunSummary:
-    """先校验整个文件：任何一行有误则返回 422，逐行列出行号、列名和原因，不运行任何题目。"""
-    limit = request.app.state.settings.api.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise EvalSetInvalid(f"文件过大：最大 {limit // 1_000_000} MB。", errors=[])
+    """先在工作线程中校验整个文件（与评测运行时相同的检查）：任何一行有误则返回 422，逐行列出行号、列名和原因，
+    不运行任何题目；文件超过大小、行数、列数或解压后大小的上限则返回 413。"""
+    data = await read_upload(request, file)
     try:
-        record = jobs.submit(file.filename or "upload.jsonl", data, who)
+        record = await off_loop(request, jobs.submit, file.filename or "upload.jsonl", data, who)
     except DatasetError as exc:
+        if exc.too_large:
+            raise UploadTooLarge(exc.message) from exc
         errors = [{"row": p.row, "column": p.column, "reason": p.reason} for p in exc.problems[:500]]
         raise EvalSetInvalid(exc.message, errors=errors) from exc
     return EvalRunSummary.of(record)

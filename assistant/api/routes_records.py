@@ -12,7 +12,8 @@ from assistant.api.app import get_assistant
 from assistant.api.problems import problem_responses
 from assistant.api.schemas import NOT_BLANK, USCC_SCHEMA, ImportResponse, SubjectRecords, SubjectSummary
 from assistant.api.security import RecordCaller
-from assistant.errors import InvalidQuestion, InvalidUSCC, RecordImportError, SubjectNotFound
+from assistant.api.uploads import off_loop, read_upload
+from assistant.errors import InvalidQuestion, InvalidUSCC, RecordImportError, SubjectNotFound, UploadTooLarge
 from assistant.models import Answer
 from assistant.service import Assistant
 from assistant.tools.measures import CATEGORY_TITLES
@@ -176,9 +177,18 @@ def measures(
         400,
         401,
         403,
+        413,
         422,
         503,
-        codes=("http_400", "unauthorized", "forbidden", "record_import_error", "invalid_request", "not_ready"),
+        codes=(
+            "http_400",
+            "unauthorized",
+            "forbidden",
+            "upload_too_large",
+            "record_import_error",
+            "invalid_request",
+            "not_ready",
+        ),
     ),
 )
 async def import_records(
@@ -191,14 +201,15 @@ async def import_records(
         Form(description="记录类型；省略时按文件名前缀判断", json_schema_extra={"enum": list(ROW_SCHEMAS)}),
     ] = None,
 ) -> ImportResponse:
-    limit = request.app.state.settings.api.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise RecordImportError(f"文件过大：最大 {limit // 1_000_000} MB。")
-    assistant.record_access(caller, "import", file.filename or "")
+    """整个文件在工作线程中读取和校验（行数、列数、单元格长度、解压后大小均有上限，超限返回 413）。"""
+    data = await read_upload(request, file)
+    assistant.record_access(caller, "import", (file.filename or "")[:200])
+    name = file.filename or "upload.csv"
     try:
-        result = assistant.records.import_file(file.filename or "upload.csv", data, record_type or None)
+        result = await off_loop(request, assistant.records.import_file, name, data, record_type or None)
     except ImportRejected as exc:
+        if exc.too_large:
+            raise UploadTooLarge(exc.message) from exc
         errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in exc.errors[:500]]
         raise RecordImportError(exc.message, errors=errors) from exc
     return ImportResponse(**{k: getattr(result, k) for k in ImportResponse.model_fields})

@@ -33,7 +33,7 @@ app.add_typer(eval_app, name="eval")
 def validate_sets(sets: list[Path]) -> None:
     for path in sets:
         try:
-            load_set(path)
+            load_set(path, get_settings().api.max_question_chars)  # the run's own question limit
         except DatasetError as exc:
             console.print(f"[red]{exc.message}[/red]")
             for error in exc.errors[:100]:

@@ -18,9 +18,9 @@ app.add_typer(records_app, name="records")
 
 
 def open_store(sample: bool = True) -> RecordStore:
-    settings = get_settings()
-    subjects = settings.database.sample_subjects if sample else 0
-    return RecordStore.open(settings.database_url, subjects, settings.database.sample_seed)
+    from assistant.bootstrap import open_records  # the service's ID-number secret and upload limits
+
+    return open_records(get_settings(), sample)
 
 
 @records_app.command("import")
