@@ -12,6 +12,7 @@ is kept only as the oracle that test measures recall against (tests/data/measure
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def units(text: str) -> list[Unit]:
     cuts.update(m.end() for m in _NEW_CLAUSE.finditer(text))
     found = []
     bounds = sorted(cuts)
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         piece = text[start:end]
         stripped = piece.strip()
         if len(stripped) < 4:

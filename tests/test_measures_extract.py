@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from assistant.measures_extract import extract_measures, units
-from corpus import Passage, ParsedDocument, fold
+from corpus import ParsedDocument, Passage, fold
 
 ORACLE = Path(__file__).parent / "data" / "measures_oracle.json"
 
