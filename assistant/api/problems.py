@@ -73,6 +73,21 @@ EXAMPLES: dict[int, dict[str, tuple[str, str, dict[str, Any]]]] = {
             {"uscc": "91350100M000100Y43"},
         ),
         "document_not_found": ("document_not_found", "未找到文档：puyang-2021", {}),
+        "job_not_found": ("job_not_found", "未找到任务 3f2a9c1d。", {"job_id": "3f2a9c1d"}),
+    },
+    409: {
+        "document_exists": (
+            "document_exists",
+            "已有同名文档“puyang-2020”；如需更新请使用“替换”，或改名后上传。",
+            {"doc_id": "puyang-2020"},
+        ),
+    },
+    413: {
+        "document_too_large": (
+            "document_too_large",
+            "文件“条例.pdf”过大：单个文件最大 20 MB。",
+            {"file": "条例.pdf"},
+        ),
     },
     422: {
         "invalid_question": ("invalid_question", messages.EMPTY_QUESTION, {}),
@@ -90,6 +105,11 @@ EXAMPLES: dict[int, dict[str, tuple[str, str, dict[str, Any]]]] = {
             "record_import_error",
             "1 行引用了不存在的主体，整个文件未导入",
             {"errors": [{"row": 2, "column": "uscc", "reason": "未找到该主体，请先导入主体记录"}]},
+        ),
+        "document_rejected": (
+            "document_rejected",
+            "文件“通知.xls”的类型（.xls）不受支持；支持 .txt、.md、.docx、.pdf、.html、.htm。",
+            {"file": "通知.xls"},
         ),
     },
     500: {"internal_error": ("internal_error", INTERNAL_ERROR, {})},
