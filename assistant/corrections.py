@@ -67,8 +67,17 @@ class Corrections:
         return dict(self.read().get(doc_id, {}))
 
     def merge(self, doc_id: str, fields: dict[str, Any]) -> None:
+        """Add or change corrections of `doc_id`; a field set to None drops its correction."""
         corrections = self.read()
-        corrections[doc_id] = {**corrections.get(doc_id, {}), **fields}
+        merged = {
+            name: value
+            for name, value in {**corrections.get(doc_id, {}), **fields}.items()
+            if value is not None
+        }
+        if merged:
+            corrections[doc_id] = merged
+        else:
+            corrections.pop(doc_id, None)
         self.write(corrections)
 
     def drop(self, doc_id: str) -> None:

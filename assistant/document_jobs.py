@@ -139,7 +139,8 @@ class DocumentJobs:
         before = self.corrections.read()
         undo = self._apply(record, files, incoming)
         try:
-            version, skipped = rebuild_corpus(self.settings, *self.models())
+            dropped = None in record.request.get("fields", {}).values()  # back to what the parser reads
+            version, skipped = rebuild_corpus(self.settings, *self.models(), reparse=dropped)
             for item in files:
                 reason = next((why for path, why in skipped.items() if Path(path).stem == item.doc_id), None)
                 if reason is not None:
@@ -148,7 +149,7 @@ class DocumentJobs:
         except Exception:
             undo.run()
             self.corrections.write(before)
-            rebuild_corpus(self.settings, *self.models())  # the corpus (and index) as it was
+            rebuild_corpus(self.settings, *self.models(), reparse=True)  # the corpus (and index) as it was
             raise
 
     def _apply(self, record: DocumentJobRecord, files: list[IncomingFile], incoming: Path) -> Undo:

@@ -113,13 +113,14 @@ def check_file(path: Path, item: IncomingFile) -> dict[str, Any]:
 
 
 def rebuild_corpus(
-    settings: Settings, encoder: Encoder, tokenizer: ChineseTokenizer
+    settings: Settings, encoder: Encoder, tokenizer: ChineseTokenizer, reparse: bool = False
 ) -> tuple[str, dict[str, str]]:
-    """Ingest the library (only changed files are parsed), apply the corrections, publish an index version
-    when the corpus changed. The version in use and the files the ingest skipped (path → reason).
-    The caller holds the build lock."""
+    """Ingest the library (only changed files are parsed, every file with `reparse`: the store keeps corrected
+    metadata, so dropping a correction needs the parser's reading again), apply the corrections, publish an
+    index version when the corpus changed. The version in use and the files the ingest skipped (path →
+    reason). The caller holds the build lock."""
     store = CorpusStore(settings.corpus_dir)
-    report = ingest([settings.documents_dir], store, progress=False)
+    report = ingest([settings.documents_dir], store, force=reparse, progress=False)
     correct_store(store, corrections_of(settings).read())
     version = current_index(settings, store, encoder, tokenizer)
     if version is None:

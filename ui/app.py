@@ -19,7 +19,7 @@ navigation = st.navigation(
         st.Page(chat_page.render, title="政策问答", icon=":material/chat:", url_path="chat", default=True),
         st.Page(subject_page.render, title="主体查询", icon=":material/domain:", url_path="subject"),
         st.Page(measures_page.render, title="措施清单", icon=":material/checklist:", url_path="measures"),
-        st.Page(documents_page.render, title="政策文件", icon=":material/description:", url_path="documents"),
+        st.Page(documents_page.render, title="知识库", icon=":material/library_books:", url_path="documents"),
         st.Page(evals_page.render, title="评测报告", icon=":material/bar_chart:", url_path="evals"),
     ]
 )
