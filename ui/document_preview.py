@@ -62,7 +62,7 @@ def render_preview(detail: dict[str, Any]) -> None:
     for warning in detail.get("warnings", []):
         st.warning(warning["message"], icon=":material/warning:")
     st.markdown("**元数据**")
-    st.dataframe(metadata_rows(detail["metadata"], detail.get("corrected", [])), hide_index=True)
+    st.table(metadata_rows(detail["metadata"], detail.get("corrected", [])))
     st.caption(f"共 {detail['passages']} 段")
     left, right = st.columns([1, 2])
     with left:

@@ -23,7 +23,17 @@ from assistant.errors import AssistantError
 
 log = logging.getLogger("credit_assistant.api")
 PROBLEM = "application/problem+json"
-FIELD_NAMES = {"question": "问题", "name": "名称", "file": "文件", "q": "检索内容", "k": "返回条数"}
+FIELD_NAMES = {
+    "question": "问题",
+    "name": "名称",
+    "file": "文件",
+    "files": "文件",
+    "q": "检索内容",
+    "k": "返回条数",
+    "title": "标题",
+    "issuer": "发文机关",
+    "date": "日期",
+}
 STATUS_TITLES = {
     400: "请求有误",
     401: "未授权",
