@@ -101,10 +101,10 @@ def test_upload_preview_correct_ask_delete(page, ui_url: str, tmp_path: Path) ->
     shot(page, "01-upload-progress.png")
     page.get_by_text("完成：上传", exact=False).first.wait_for(timeout=600_000)
     page.get_by_role("heading", name="青川县企业信用积分管理办法（试行）", exact=False).first.wait_for()
-    page.get_by_text("三、积分应用").first.wait_for()  # the section tree of the new DOCX
+    page.get_by_text("四、积分应用").first.wait_for()  # the section tree of the new DOCX
     shot(page, "02-uploaded-preview.png")
     tree = page.get_by_test_id("stMarkdownContainer").filter(has_text="一、适用范围").first.inner_text()
-    assert tree.index("一、适用范围") < tree.index("二、积分规则") < tree.index("三、积分应用")
+    assert tree.index("一、适用范围") < tree.index("二、积分规则") < tree.index("三、积分核定")
 
     page.get_by_text("文档（7 份）").wait_for()  # five bundled + the DOCX + the PDF
     page.get_by_text("更正识别有误的字段").click()

@@ -157,9 +157,9 @@ def test_upload_ask_delete_ask_while_other_questions_are_answered(server) -> Non
         assert job["status"] == "done", job
         assert set(job["doc_ids"]) == {POINTS_ID, shenzhen.stem} and job["progress"] == 1.0
         assert current_version(own.index_dir) == job["index_version"]
-        answer = client.post("/v1/ask", json={"question": ONLY_IN_POINTS}).json()
-        assert not answer["refused"] and POINTS_ANSWER in answer["text"]
-        assert {c["doc_id"] for c in answer["citations"]} == {POINTS_ID}
+        answer = client.post("/v1/ask", json={"question": ONLY_IN_POINTS}).json()  # the next question
+        assert not answer["refused"] and POINTS_ANSWER in answer["text"], answer["text"]
+        assert answer["citations"][0]["doc_id"] == POINTS_ID
 
         documents = listed(client)
         assert {POINTS_ID, shenzhen.stem, "puyang-2020"} <= set(documents)
