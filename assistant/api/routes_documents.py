@@ -41,12 +41,15 @@ def document_summary(meta: DocumentMeta, passages: int) -> DocumentSummary:
     )
 
 
-def library_document(settings: Settings, meta: DocumentMeta, passages: int) -> LibraryDocument:
-    note = library_of(settings).info().get(meta.doc_id, {})
+def library_document(
+    meta: DocumentMeta, passages: int, note: dict[str, Any], corrected: dict[str, Any]
+) -> LibraryDocument:
+    """A document as the knowledge base lists it: `note` is what the library keeps about its file,
+    `corrected` its corrections."""
     return LibraryDocument(
         **document_summary(meta, passages).model_dump(),
         warnings=[ParseWarningModel(code=w.code, message=w.message) for w in parse_warnings(meta, note)],  # type: ignore[arg-type]
-        corrected=sorted(corrections_of(settings).of(meta.doc_id)),
+        corrected=sorted(corrected),
         original_name=note.get("original"),
         file_type=Path(meta.source_path).suffix.lstrip(".").lower(),
     )
@@ -74,8 +77,10 @@ def documents(request: Request, assistant: AssistantDep) -> list[LibraryDocument
     for p in assistant.corpus.passages:
         counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
     settings = request.app.state.settings
+    notes, corrections = library_of(settings).info(), corrections_of(settings).read()
     return [
-        library_document(settings, m, counts.get(m.doc_id, 0)) for m in assistant.corpus.documents.values()
+        library_document(m, counts.get(m.doc_id, 0), notes.get(m.doc_id, {}), corrections.get(m.doc_id, {}))
+        for m in assistant.corpus.documents.values()
     ]
 
 
@@ -92,8 +97,10 @@ def document(doc_id: str, request: Request, assistant: AssistantDep) -> Document
         {**asdict(p), "section": section}
         for p, section in zip(passages, passage_sections(passages), strict=True)
     ]
+    settings = request.app.state.settings
+    note, corrected = library_of(settings).info().get(doc_id, {}), corrections_of(settings).of(doc_id)
     return DocumentDetail(
-        **library_document(request.app.state.settings, meta, len(passages)).model_dump(),
+        **library_document(meta, len(passages), note, corrected).model_dump(),
         metadata=metadata_fields(meta),
         sections=[node_model(n) for n in clean_tree(assistant.corpus.section_trees[doc_id])],
         section_labels=list(dict.fromkeys(p["section"] for p in listed)),
