@@ -34,9 +34,9 @@ POINTS_ID = "青川县企业信用积分管理办法"
 
 
 @pytest.fixture(scope="module")
-def server(settings: Settings, policy_corpus, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The real API on a loopback port over its own data dir (the bundled five; the session's embedding and
-    token caches spare embedding them again) and its own records database."""
+def server(settings: Settings, assistant, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The real API on a loopback port over its own data dir (the bundled five; the session's embedding, token
+    and route-model caches spare embedding them again) and its own records database."""
     import uvicorn
 
     from assistant.api.app import create_app
@@ -45,8 +45,9 @@ def server(settings: Settings, policy_corpus, tmp_path_factory):  # type: ignore
     from assistant.service import Assistant
 
     data = tmp_path_factory.mktemp("library")
-    for cache in (CACHE_DIR, TOKEN_CACHE_DIR):
-        shutil.copytree(settings.data_dir / cache, data / cache)
+    for cache in (CACHE_DIR, TOKEN_CACHE_DIR, "models"):  # models: the fitted route model's vectors
+        if (settings.data_dir / cache).is_dir():
+            shutil.copytree(settings.data_dir / cache, data / cache)
     own = Settings(
         data_dir=data,
         today=settings.today,
@@ -54,15 +55,15 @@ def server(settings: Settings, policy_corpus, tmp_path_factory):  # type: ignore
         database={"sample_subjects": 50},  # type: ignore[arg-type]
         documents={"max_files": 3, "max_file_bytes": 2_000_000},  # type: ignore[arg-type]
     )
-    assistant = Assistant(own, load_policy_corpus(own, progress=False), open_records(own))
+    served = Assistant(own, load_policy_corpus(own, progress=False), open_records(own))
     port = free_port()
-    app = create_app(own, assistant)
+    app = create_app(own, served)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
     wait_until_ok(url + "/readyz")
-    yield url, own, assistant
+    yield url, own, served
     server.should_exit = True
     thread.join(timeout=10)
 

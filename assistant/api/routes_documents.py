@@ -24,6 +24,14 @@ from corpus import DocumentMeta, SectionNode
 router = APIRouter(prefix="/v1", tags=["documents"])
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 MEDIA_TYPES = {".md": "text/markdown; charset=utf-8", ".txt": "text/plain"}
+ORIGINAL_MEDIA_TYPES = (
+    "text/plain",
+    "text/markdown",
+    "text/html",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/octet-stream",
+)
 
 
 def document_summary(meta: DocumentMeta, passages: int) -> DocumentSummary:
@@ -123,7 +131,10 @@ def original_file(settings: Settings, meta: DocumentMeta) -> Path | None:
     summary="下载文档原件（上传时的原始文件）",
     response_class=FileResponse,
     responses={
-        200: {"description": "原始文件", "content": {"application/octet-stream": {}}},
+        200: {
+            "description": "原始文件（按文件类型）",
+            "content": {media: {} for media in ORIGINAL_MEDIA_TYPES},
+        },
         **problem_responses(404, 503, codes=("document_not_found", "not_ready")),
     },
 )
