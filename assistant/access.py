@@ -17,12 +17,14 @@ from assistant import messages
 from assistant.errors import Forbidden, Unauthorized
 
 Role = Literal["window", "admin", "evaluator"]
-Action = Literal["subject_status", "repair_plan", "measures", "subject_search", "import", "evals"]
+Action = Literal[
+    "subject_status", "repair_plan", "measures", "subject_search", "import", "evals", "documents"
+]
 
 RECORD_ACTIONS: frozenset[str] = frozenset({"subject_status", "repair_plan", "measures", "subject_search"})
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "window": RECORD_ACTIONS,  # a service window: status, measures, repair plan (and finding the subject)
-    "admin": RECORD_ACTIONS | {"import", "evals"},
+    "admin": RECORD_ACTIONS | {"import", "evals", "documents"},  # documents: upload, replace, correct, delete
     "evaluator": frozenset({"evals"}),
 }
 NEED_KEY: dict[str, str] = {"evals": messages.EVALS_NEED_KEY, "import": messages.IMPORT_NEED_KEY}

@@ -99,3 +99,27 @@ class EvalRunNotFound(AssistantError):
 class EvalRunNotFinished(AssistantError):
     code = "eval_run_not_finished"
     status = 409
+
+
+class DocumentRejected(AssistantError):
+    """An uploaded document that cannot be taken in (type, size, name, content); nothing was changed."""
+
+    code = "document_rejected"
+    status = 422
+
+
+class DocumentTooLarge(AssistantError):
+    code = "document_too_large"
+    status = 413
+
+
+class DocumentExists(AssistantError):
+    """An upload whose document id is already in the library (replace it with PUT instead)."""
+
+    code = "document_exists"
+    status = 409
+
+
+class JobNotFound(AssistantError):
+    code = "job_not_found"
+    status = 404

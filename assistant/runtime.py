@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
+from assistant.corrections import Corrections, correct_store
 from assistant.settings import Settings
 from corpus import (
     CorpusStore,
@@ -58,11 +60,19 @@ class PolicyCorpus:
         }
 
 
+def corpus_sources(settings: Settings, store: CorpusStore) -> list[Path]:
+    """The document library once documents were managed through the API; else configured paths; else what
+    `credit-assistant ingest` was last pointed at; else the bundled corpus."""
+    if settings.documents_dir.is_dir():
+        return [settings.documents_dir]
+    return list(settings.corpus.paths) or ingested_roots(store) or [bundled_corpus_dir()]
+
+
 def ensure_corpus(settings: Settings, progress: bool = True) -> CorpusStore:
+    """Ingest what changed, then apply the administrators' metadata corrections (kept across re-parses)."""
     store = CorpusStore(settings.corpus_dir)
-    # Configured paths win; otherwise what `credit-assistant ingest` was last pointed at; else the bundled corpus.
-    sources = settings.corpus.paths or ingested_roots(store) or [bundled_corpus_dir()]
-    ingest(list(sources), store, progress=progress)
+    ingest(corpus_sources(settings, store), store, progress=progress)
+    correct_store(store, Corrections(settings.corrections_path).read())
     return store
 
 

@@ -136,6 +136,13 @@ class EvalSettings(BaseModel):
     )
 
 
+class DocumentSettings(BaseModel):
+    max_file_bytes: int = Field(
+        20_000_000, ge=1, description="Largest document file accepted by POST/PUT /v1/documents (bytes)"
+    )
+    max_files: int = Field(10, ge=1, description="Most files accepted in one upload request")
+
+
 class LLMSettings(BaseModel):
     enabled: bool = Field(False, description="Use an OpenAI-compatible chat model to phrase policy answers")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. a local vLLM/Ollama")
@@ -158,6 +165,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     evals: EvalSettings = Field(default_factory=EvalSettings)
     uploads: UploadSettings = Field(default_factory=UploadSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
 
     @property
     def corpus_dir(self) -> Path:
@@ -170,6 +178,17 @@ class Settings(BaseSettings):
     @property
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{(self.data_dir / 'records.sqlite3').resolve()}"
+
+    @property
+    def documents_dir(self) -> Path:
+        """The document library: originals uploaded through the API (and the bundled five, copied in at the
+        first change); once it exists the corpus is ingested from it."""
+        return self.data_dir / "documents"
+
+    @property
+    def corrections_path(self) -> Path:
+        """Metadata fields corrected by an administrator, applied after every parse (assistant/corrections.py)."""
+        return self.data_dir / "corrections.json"
 
     @property
     def evals_dir(self) -> Path:

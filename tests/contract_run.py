@@ -73,6 +73,22 @@ def contract_config(api_key: str, max_examples: int, seed: int) -> SchemathesisC
                         "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "413", "422"]}
                     },
                 },
+                {
+                    # A generated document is schema-valid bytes but rarely a document: its type, size and name
+                    # are checked at once (413/422), an id already taken is a 409, a new one starts a job (202).
+                    "include-path": "/v1/documents",
+                    "include-method": "POST",
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "409", "413", "422"]}
+                    },
+                },
+                {
+                    "include-path-regex": "^/v1/documents/[^/]+$",
+                    "include-method": "PUT",
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "413", "422"]}
+                    },
+                },
             ],
         }
     )

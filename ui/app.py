@@ -24,7 +24,7 @@ PAGES = {
         measures_page.render, title="措施清单", icon=":material/checklist:", url_path="measures"
     ),
     "documents": st.Page(
-        documents_page.render, title="政策文件", icon=":material/description:", url_path="documents"
+        documents_page.render, title="知识库", icon=":material/library_books:", url_path="documents"
     ),
     "evals": st.Page(evals_page.render, title="评测报告", icon=":material/bar_chart:", url_path="evals"),
 }

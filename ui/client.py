@@ -110,6 +110,30 @@ class ApiClient:
         except httpx.HTTPError as exc:
             raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
 
+    def send(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Any other request (files=, json=), its JSON body; a problem response raises ApiError."""
+        try:
+            with self._client() as client:
+                return self._check(client.request(method, path, **kwargs))
+        except httpx.HTTPError as exc:
+            raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
+
+    def upload_documents(self, files: list[tuple[str, bytes]]) -> dict:
+        """Start a document job for one or several files; the job (poll `job(id)`)."""
+        return dict(self.send("POST", "/v1/documents", files=[("files", item) for item in files]))
+
+    def replace_document(self, doc_id: str, filename: str, data: bytes) -> dict:
+        return dict(self.send("PUT", f"/v1/documents/{doc_id}", files={"file": (filename, data)}))
+
+    def correct_document(self, doc_id: str, fields: dict[str, Any]) -> dict:
+        return dict(self.send("PATCH", f"/v1/documents/{doc_id}", json=fields))
+
+    def delete_document(self, doc_id: str) -> dict:
+        return dict(self.send("DELETE", f"/v1/documents/{doc_id}"))
+
+    def job(self, job_id: str) -> dict:
+        return dict(self.get(f"/v1/jobs/{job_id}"))
+
     def download(self, path: str) -> bytes:
         """A file the API serves (report.html, results.xlsx) as bytes."""
         try:

@@ -22,13 +22,14 @@ from assistant.service import Assistant
 from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from assistant.document_jobs import DocumentJobs
     from evals.jobs import EvalJobs
 
 log = logging.getLogger("credit_assistant.api")
 
-DESCRIPTION = """信用政策问答助手 API：政策问答（带出处引用）、主体信用记录查询、信用修复方案、适用措施清单、文档浏览与记录导入。
+DESCRIPTION = """信用政策问答助手 API：政策问答（带出处引用）、主体信用记录查询、信用修复方案、适用措施清单、知识库管理（上传、替换、更正、删除文档，后台解析并原子切换索引）与记录导入。
 
-主体记录相关接口（以及 /v1/ask 中涉及主体记录的问题）和评测接口（上传题集、进度、逐题结果、对比、导出）需在请求头提供 `X-API-Key`；所有记录查询写入审计表；自然人身份证号始终脱敏。"""
+主体记录相关接口（以及 /v1/ask 中涉及主体记录的问题）、评测接口（上传题集、进度、逐题结果、对比、导出）和文档管理接口（管理员角色）需在请求头提供 `X-API-Key`；所有记录查询写入审计表；自然人身份证号始终脱敏。"""
 
 
 class AppState:
@@ -38,6 +39,31 @@ class AppState:
         self.ready = threading.Event()
         self.index_swap = IndexSwap(settings.index_dir)
         self.evals: EvalJobs | None = None  # eval runs from the API, once the assistant is there
+        self.documents: DocumentJobs | None = None  # document uploads/changes, once the assistant is there
+
+
+def start_document_jobs(settings: Settings, runtime: AppState) -> DocumentJobs:
+    """The background document jobs; they embed with the served encoder and switch this worker to the new
+    index version as soon as it is published."""
+    from assistant.document_jobs import DocumentJobs
+    from connectors.document_jobs import DocumentJobStore
+
+    def models():  # type: ignore[no-untyped-def]
+        assert runtime.assistant is not None
+        retriever = runtime.assistant.corpus.retriever
+        return retriever.encoder, retriever.tokenizer
+
+    assert runtime.assistant is not None
+    records = runtime.assistant.records
+    jobs = DocumentJobs(
+        settings,
+        DocumentJobStore(records.sessions),
+        records.audit,
+        models,
+        on_published=lambda: runtime.index_swap.latest(runtime),
+    )
+    jobs.resume()
+    return jobs
 
 
 def start_eval_jobs(settings: Settings, assistant: Assistant) -> EvalJobs:
@@ -78,6 +104,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
 
             runtime.assistant = build_assistant(settings, progress=False, read_only=read_only)
             runtime.evals = start_eval_jobs(settings, runtime.assistant)
+            runtime.documents = start_document_jobs(settings, runtime)
         except Exception:  # reported by /readyz (in Chinese; the trace goes to the log), not raised into the loop
             log.exception("loading the assistant failed")
             runtime.error = "索引或模型加载出错，详见服务日志"
@@ -94,6 +121,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
         if assistant is not None:
             runtime.assistant = assistant
             runtime.evals = start_eval_jobs(settings, assistant)
+            runtime.documents = start_document_jobs(settings, runtime)
             runtime.ready.set()
         else:
             threading.Thread(target=load, name="assistant-loader", daemon=True).start()
@@ -101,6 +129,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
         purging.set()
         if runtime.evals is not None:
             runtime.evals.shutdown()
+        if runtime.documents is not None:
+            runtime.documents.shutdown()
 
     app = FastAPI(
         title="信用政策问答助手 credit-assistant", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
@@ -123,11 +153,23 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
         routes_documents,
         routes_evals,
         routes_health,
+        routes_jobs,
+        routes_library,
         routes_records,
         routes_session,
     )
 
-    for module in (routes_health, routes_session, routes_ask, routes_records, routes_documents, routes_evals):
+    modules = (
+        routes_health,
+        routes_session,
+        routes_ask,
+        routes_records,
+        routes_documents,
+        routes_library,
+        routes_jobs,
+        routes_evals,
+    )
+    for module in modules:
         app.include_router(module.router)
     return app
 

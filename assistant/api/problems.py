@@ -23,7 +23,17 @@ from assistant.errors import AssistantError
 
 log = logging.getLogger("credit_assistant.api")
 PROBLEM = "application/problem+json"
-FIELD_NAMES = {"question": "问题", "name": "名称", "file": "文件", "q": "检索内容", "k": "返回条数"}
+FIELD_NAMES = {
+    "question": "问题",
+    "name": "名称",
+    "file": "文件",
+    "files": "文件",
+    "q": "检索内容",
+    "k": "返回条数",
+    "title": "标题",
+    "issuer": "发文机关",
+    "date": "日期",
+}
 STATUS_TITLES = {
     400: "请求有误",
     401: "未授权",
@@ -78,6 +88,22 @@ EXAMPLES: dict[int, dict[str, tuple[str, str, dict[str, Any]]]] = {
             "未找到该对话：对话不存在、已过期，或不属于当前调用方。请不带对话编号重新提问。",
             {},
         ),
+        "job_not_found": ("job_not_found", "未找到任务 3f2a9c1d。", {"job_id": "3f2a9c1d"}),
+    },
+    409: {
+        "document_exists": (
+            "document_exists",
+            "已有同名文档“puyang-2020”；如需更新请使用“替换”，或改名后上传。",
+            {"doc_id": "puyang-2020"},
+        ),
+    },
+    413: {
+        "upload_too_large": ("upload_too_large", "文件超过 200000 行数据的上限，请拆分后上传", {}),
+        "document_too_large": (
+            "document_too_large",
+            "文件“条例.pdf”过大：单个文件最大 20 MB。",
+            {"file": "条例.pdf"},
+        ),
     },
     422: {
         "invalid_question": ("invalid_question", messages.EMPTY_QUESTION, {}),
@@ -96,8 +122,12 @@ EXAMPLES: dict[int, dict[str, tuple[str, str, dict[str, Any]]]] = {
             "1 行引用了不存在的主体，整个文件未导入",
             {"errors": [{"row": 2, "column": "uscc", "reason": "未找到该主体，请先导入主体记录"}]},
         ),
+        "document_rejected": (
+            "document_rejected",
+            "文件“通知.xls”的类型（.xls）不受支持；支持 .txt、.md、.docx、.pdf、.html、.htm。",
+            {"file": "通知.xls"},
+        ),
     },
-    413: {"upload_too_large": ("upload_too_large", "文件超过 200000 行数据的上限，请拆分后上传", {})},
     500: {"internal_error": ("internal_error", INTERNAL_ERROR, {})},
     503: {
         "not_ready": ("not_ready", "服务正在加载索引和模型，请稍后再试。", {}),

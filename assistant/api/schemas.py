@@ -136,12 +136,6 @@ class SectionNodeModel(BaseModel):
     children: list[SectionNodeModel] = Field(default_factory=list)
 
 
-class DocumentDetail(DocumentSummary):
-    sections: list[SectionNodeModel]
-    passage_list: list[dict]
-    raw_text: str
-
-
 class ImportResponse(BaseModel):
     record_type: str
     rows: int
