@@ -17,7 +17,13 @@ from assistant.policy_qa.answerability import (
     missing_years,
     uncovered_places,
 )
-from assistant.policy_qa.compose import compose_lines, short_title, typed
+from assistant.policy_qa.compose import (
+    Statement,
+    aspect_present,
+    compose_lines,
+    compose_statements,
+    short_title,
+)
 from assistant.policy_qa.documents import document_lines
 from assistant.policy_qa.evidence import Evidence, EvidenceFinder, lexical_overlap
 from assistant.policy_qa.frame import (
@@ -27,6 +33,8 @@ from assistant.policy_qa.frame import (
     side_question,
     without_question_words,
 )
+from assistant.policy_qa.lead import Relevance
+from assistant.policy_qa.render import answer_text, lead_lines
 from corpus import DocumentMeta, Passage
 from indexes import Hit, HybridRetriever, locality_matches
 
@@ -35,7 +43,7 @@ TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
 SIDE_SILENT = "现有文件未就此作出规定。"
 CONFIDENT = 0.7  # below this probability an answer says how sure it is
-UNSURE_NOTE = "（检索到的条文与问题的对应程度一般（可答概率 {p:.2f}），请以原文为准。）"
+UNSURE_NOTE = "（依据较弱，请核对原文。）"
 
 __all__ = ["PolicyQA", "short_title"]
 
@@ -136,15 +144,29 @@ class PolicyQA:
             return self.multi_part(question, frame, locality)
         return self.single(question, frame, locality)
 
+    def relevance(self, question: str, frame: QuestionFrame) -> Relevance:
+        """How much a piece of a sentence answers the question: shared words, and the asked detail."""
+        tokens = self.retriever.tokenizer.expand_query(question)
+        return lambda text: lexical_overlap(tokens, text, self.idf) + 0.5 * aspect_present(frame, text)
+
+    def statements(self, question: str, frame: QuestionFrame, assessed: Assessed, citations: CitationList) -> list[Statement]:
+        return compose_statements(
+            assessed.evidence, frame, citations, self.passages, self.index, self.relevance(question, frame)
+        )
+
     def single(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
         assessed = self.assess(question, frame, locality)
         citations = CitationList(self.documents)
-        lines = compose_lines(assessed.evidence, frame, citations, self.passages, self.index)
-        if not assessed.verdict.answerable or not lines:
+        statements = self.statements(question, frame, assessed, citations)
+        if not assessed.verdict.answerable or not statements:
             return self.refuse(question, assessed.hits, assessed.verdict.reason or "相关条文中没有所问内容")
+        leads = lead_lines(statements, label_places=not frame.localities)
         if assessed.verdict.probability < CONFIDENT:
-            lines.append(UNSURE_NOTE.format(p=assessed.verdict.probability))
-        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+            leads.append(UNSURE_NOTE)
+        return self.answered(answer_text(leads, statements), citations, assessed.verdict.probability)
+
+    def answered(self, text: str, citations: CitationList, confidence: float | None) -> Answer:
+        return Answer(text=text, route="policy_qa", citations=citations.items, confidence=confidence)
 
     def multi_part(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
         """One cited answer per part; a part the documents do not answer says so. A later part that names
@@ -152,31 +174,32 @@ class PolicyQA:
         with the first part's phrase for a bare head noun (平台 → 公共信用信息管理平台)."""
         citations = CitationList(self.documents)
         lines, answered, hits = [], 0, []
+        cited: list[Statement] = []
         anchor: tuple[str, ...] = ()
         wording = self.model.wording_probability(question)  # the model was fitted on whole questions
         first = self.tagged(frame.parts[0])
         for number, part in enumerate(frame.parts, 1):
             part_frame = replace(self.frame(part), level=frame.level)
-            lines.append(f"（{number}）{part}？")
             if part_frame.is_document_question and (about := self.document_lines(part, part_frame, citations)):
                 answered += 1
-                lines += about
+                lines += [f"（{number}）{part}？", *about]
                 continue
             asked = part if number == 1 else resolve_ellipsis(first, self.tagged(part))
             if number > 1 and self.points_back(part, part_frame):
                 asked = f"{frame.parts[0]}，{asked}"
             assessed = self.assess_part(asked, part_frame, locality, anchor, wording)
             hits += assessed.hits
-            composed = compose_lines(assessed.evidence, part_frame, citations, self.passages, self.index)
-            if assessed.verdict.answerable and composed:
+            statements = self.statements(asked, part_frame, assessed, citations)
+            if assessed.verdict.answerable and statements:
                 answered += 1
-                lines += composed[:1]
-                anchor = anchor or (typed(assessed.evidence, part_frame)[0].hit.document.doc_id,)
+                cited.append(statements[0])
+                lines.append(f"（{number}）{part}？" + lead_lines(statements[:1])[0])
+                anchor = anchor or (statements[0].doc.doc_id,)
             else:
-                lines.append(SIDE_SILENT)
+                lines.append(f"（{number}）{part}？{SIDE_SILENT}")
         if not answered:
             return self.refuse(question, hits, "各部分均无对应条文")
-        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+        return self.answered(answer_text(lines, cited), citations, None)
 
     def points_back(self, part: str, frame: QuestionFrame) -> bool:
         """Is a later part about the first part's topic: it says so ("这项工作…") or names no topic of its
@@ -207,18 +230,22 @@ class PolicyQA:
         sides = [(locality, *self.side_evidence(question, frame, locality)) for locality in frame.localities]
         anchor = max((ev[0] for _, _, ev in sides if ev), key=lambda e: e.score, default=None)
         citations = CitationList(self.documents)
-        lines, answered, hits = [], 0, []
+        lines, answered, hits, cited = [], 0, [], []
+        relevance = self.relevance(question, frame)
         for locality, assessed, on_side in sides:
             hits += assessed.hits
-            composed = compose_lines(aligned(on_side, anchor), frame, citations, self.passages, self.index)
-            if assessed.verdict.answerable and composed:
+            statements = compose_statements(
+                aligned(on_side, anchor), frame, citations, self.passages, self.index, relevance
+            )
+            if assessed.verdict.answerable and statements:
                 answered += 1
-                lines.append(f"【{locality}】" + composed[0])
+                cited.append(statements[0])
+                lines.append(f"【{locality}】" + lead_lines(statements[:1])[0])
             else:
                 lines.append(f"【{locality}】{SIDE_SILENT}")
         if not answered:
             return self.refuse(question, hits, "所比较的各地文件均无对应条文")
-        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+        return self.answered(answer_text(lines, cited), citations, None)
 
     def side_evidence(
         self, question: str, frame: QuestionFrame, locality: str

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.citations import CitationList
 from assistant.policy_qa.evidence import Evidence
 from assistant.policy_qa.frame import QuestionFrame, holds_unit
+from assistant.policy_qa.lead import Relevance, crop_around, cut, items_of, list_lead, plain
 from assistant.policy_qa.question import has_money, has_quantity
 from corpus import DocumentMeta, Passage
 
@@ -110,14 +112,36 @@ def units_note(passage: Passage) -> str:
     return "；".join(parts)
 
 
-def compose_lines(
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """What one source says in answer: the lead (extractive, cut to what is asked), its citation numbers,
+    and the supporting quote of its clause ("" when the lead is the whole clause)."""
+
+    lead: str
+    numbers: tuple[int, ...]
+    doc: DocumentMeta
+    passage: Passage
+    quote: str = ""
+    note: str = ""  # 牵头/责任单位 and the bodies a clause names, for who questions
+
+
+def compose_statements(
     evidence: Sequence[Evidence],
     frame: QuestionFrame,
     citations: CitationList,
     passages: Sequence[Passage],
     index: dict[str, int],
-) -> list[str]:
-    """Quoted lines for one (sub-)question from its evidence (best first); [] when none fits the aspect."""
+    relevance: Relevance | None = None,
+) -> list[Statement]:
+    """What the sources say for one (sub-)question, best first; [] when no evidence fits the aspect."""
+    chosen = choose_evidence(evidence, frame)
+    scorer = relevance or (lambda text: 0.0)
+    return [statement(e, frame, citations, passages, index, scorer) for e in chosen]
+
+
+def choose_evidence(evidence: Sequence[Evidence], frame: QuestionFrame) -> list[Evidence]:
+    """The best fitting sentence's clause, a near-equal one from another passage, and — when no place is
+    named — the best clause of other documents that score nearly as well."""
     fitting = typed(evidence, frame)
     if not fitting:
         return []
@@ -133,7 +157,19 @@ def compose_lines(
         break
     if not frame.localities:
         chosen += other_localities(evidence, frame, chosen, best.score - OTHER_DOCUMENT_MARGIN)
-    return [clause_line(e, frame, citations, passages, index) for e in chosen]
+    return chosen
+
+
+def compose_lines(
+    evidence: Sequence[Evidence],
+    frame: QuestionFrame,
+    citations: CitationList,
+    passages: Sequence[Passage],
+    index: dict[str, int],
+) -> list[str]:
+    """Quoted lines for one (sub-)question (a lead and its source each); [] when none fits the aspect."""
+    statements = compose_statements(evidence, frame, citations, passages, index)
+    return [f"{s.lead}{marks(s.numbers)}" for s in statements]
 
 
 def other_localities(
@@ -206,20 +242,32 @@ def mirrored_row(evidence: Evidence, passages: Sequence[Passage]) -> Passage | N
     return best
 
 
-def clause_line(
+def statement(
     evidence: Evidence,
     frame: QuestionFrame,
     citations: CitationList,
     passages: Sequence[Passage],
     index: dict[str, int],
-) -> str:
+    relevance: Relevance,
+) -> Statement:
     passage, doc = evidence.hit.passage, evidence.hit.document
-    line = quote_line(passage, doc, citations, following_clauses(passage, passages, index))
-    if frame.main_aspect != "who":
-        return line
-    if not (passage.lead_units or passage.responsible_units) and (row := mirrored_row(evidence, passages)):
-        number = citations.cite(row)
-        return line + f"\n（任务清单{row.section_label}：{clause_text(row)}；{units_note(row)}）[{number}]"
-    if note := units_note(passage):
-        line += f"\n（{note}）"
-    return line
+    extra = following_clauses(passage, passages, index)
+    numbers = [citations.cite(passage, evidence.text)] + [citations.cite(p) for p in extra]
+    items = items_of(passage.text) or [clause_text(p) for p in extra]
+    clause = "".join(clause_text(p) for p in (passage, *extra))
+    if frame.main_aspect == "items" and len(items) >= 2:
+        lead, quote = list_lead([plain(i) for i in items]), ""
+    else:
+        lead = cut(evidence.text, relevance)
+        quote = "" if len(plain(clause)) <= len(lead) + 4 else crop_around(clause, evidence.text)
+    note = ""
+    if frame.main_aspect == "who":
+        note = units_note(passage)
+        if not (passage.lead_units or passage.responsible_units) and (row := mirrored_row(evidence, passages)):
+            numbers.append(citations.cite(row))
+            note = f"任务清单{row.section_label}：{units_note(row)}"
+    return Statement(lead, tuple(dict.fromkeys(numbers)), doc, passage, quote, note)
+
+
+def marks(numbers: Sequence[int]) -> str:
+    return "".join(f"[{n}]" for n in dict.fromkeys(numbers))
