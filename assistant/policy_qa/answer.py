@@ -35,10 +35,13 @@ from assistant.policy_qa.frame import (
 )
 from assistant.policy_qa.lead import Relevance
 from assistant.policy_qa.render import answer_text, lead_lines
+from assistant.policy_qa.sides import Side, distinct_sides, documents_named
 from corpus import DocumentMeta, Passage
 from indexes import Hit, HybridRetriever, locality_matches
 
-ANAPHORA = re.compile(r"这项|这个|这些|这类|这方面|该项|此项|上述|其中")  # a part that points back to the first
+ANAPHORA = re.compile(
+    r"这项|这个|这些|这类|这方面|该项|此项|上述|其中"
+)  # a part that points back to the first
 TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
 SIDE_SILENT = "现有文件未就此作出规定。"
@@ -71,6 +74,7 @@ class PolicyQA:
         self.passages: list[Passage] = list(self.retriever.passages)
         self.index = {p.passage_id: i for i, p in enumerate(self.passages)}
         self.corpus_text = "".join(p.text for p in self.passages)
+        self.titles = {doc_id: short_title(doc) for doc_id, doc in self.documents.items()}
 
     def is_generic(self, phrase: str) -> bool:
         """Does the corpus itself use this phrase (小额贷款公司, 征信机构)? Then it names a kind, not a subject."""
@@ -112,7 +116,9 @@ class PolicyQA:
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件中没有关于{'、'.join(years)}年的内容"))
         if not evidence:
             return Assessed(hits, evidence, Verdict(False, 0.0, "没有检索到相关条文"))
-        return Assessed(hits, evidence, self.model.judge(self.features_of(question, evidence, frame, wording)))
+        return Assessed(
+            hits, evidence, self.model.judge(self.features_of(question, evidence, frame, wording))
+        )
 
     def features_of(
         self, question: str, evidence: list[Evidence], frame: QuestionFrame, wording: float | None = None
@@ -138,24 +144,38 @@ class PolicyQA:
             return row
         if frame.is_document_question and (about := self.document_answer(question, frame)):
             return about
-        if frame.is_comparison:
-            return self.compare(question, frame)
+        sides = self.sides(question, frame)
+        if len(sides) >= 2:
+            return self.compare(question, frame, sides)
         if len(frame.parts) > 1:
             return self.multi_part(question, frame, locality)
-        return self.single(question, frame, locality)
+        named = documents_named(question, self.documents.values(), self.titles)
+        return self.single(question, frame, locality, named[0].doc_ids if len(named) == 1 else ())
+
+    def sides(self, question: str, frame: QuestionFrame) -> list[Side]:
+        """The places and documents the question names, each with the documents it means; places first."""
+        places = [
+            Side(name, tuple(sorted(self.finder.documents_meant(name))), name) for name in frame.localities
+        ]
+        named = documents_named(question, self.documents.values(), self.titles)
+        return distinct_sides([*places, *named])
 
     def relevance(self, question: str, frame: QuestionFrame) -> Relevance:
         """How much a piece of a sentence answers the question: shared words, and the asked detail."""
         tokens = self.retriever.tokenizer.expand_query(question)
         return lambda text: lexical_overlap(tokens, text, self.idf) + 0.5 * aspect_present(frame, text)
 
-    def statements(self, question: str, frame: QuestionFrame, assessed: Assessed, citations: CitationList) -> list[Statement]:
+    def statements(
+        self, question: str, frame: QuestionFrame, assessed: Assessed, citations: CitationList
+    ) -> list[Statement]:
         return compose_statements(
             assessed.evidence, frame, citations, self.passages, self.index, self.relevance(question, frame)
         )
 
-    def single(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
-        assessed = self.assess(question, frame, locality)
+    def single(
+        self, question: str, frame: QuestionFrame, locality: str | None, doc_ids: tuple[str, ...] = ()
+    ) -> Answer:
+        assessed = self.assess(question, frame, locality, doc_ids)
         citations = CitationList(self.documents)
         statements = self.statements(question, frame, assessed, citations)
         if not assessed.verdict.answerable or not statements:
@@ -180,7 +200,9 @@ class PolicyQA:
         first = self.tagged(frame.parts[0])
         for number, part in enumerate(frame.parts, 1):
             part_frame = replace(self.frame(part), level=frame.level)
-            if part_frame.is_document_question and (about := self.document_lines(part, part_frame, citations)):
+            if part_frame.is_document_question and (
+                about := self.document_lines(part, part_frame, citations)
+            ):
                 answered += 1
                 lines += [f"（{number}）{part}？", *about]
                 continue
@@ -221,18 +243,25 @@ class PolicyQA:
                 return scoped
         return self.assess(part, frame, locality, wording=wording)
 
-    def compare(self, question: str, frame: QuestionFrame) -> Answer:
-        """The best evidence per locality, side by side; a silent side is named as silent.
+    def compare(self, question: str, frame: QuestionFrame, sides: list[Side]) -> Answer:
+        """The best evidence per side (a place or a document), side by side; a silent side is named as silent.
 
         Documents answer the same point in parallel clauses, so each side's evidence is re-ranked by its
         likeness to the strongest side's best sentence as well as by its own score.
         """
-        sides = [(locality, *self.side_evidence(question, frame, locality)) for locality in frame.localities]
-        anchor = max((ev[0] for _, _, ev in sides if ev), key=lambda e: e.score, default=None)
+        mentions = [side.mention for side in sides if side.mention]
+        assessed_sides = [
+            (side, self.assess(side_question(question, side.mention, mentions), frame, None, side.doc_ids))
+            for side in sides
+        ]
+        on_sides = [
+            [e for e in a.evidence if e.hit.passage.doc_id in side.doc_ids] for side, a in assessed_sides
+        ]
+        anchor = max((ev[0] for ev in on_sides if ev), key=lambda e: e.score, default=None)
         citations = CitationList(self.documents)
         lines, answered, hits, cited = [], 0, [], []
         relevance = self.relevance(question, frame)
-        for locality, assessed, on_side in sides:
+        for (side, assessed), on_side in zip(assessed_sides, on_sides, strict=True):
             hits += assessed.hits
             statements = compose_statements(
                 aligned(on_side, anchor), frame, citations, self.passages, self.index, relevance
@@ -240,22 +269,12 @@ class PolicyQA:
             if assessed.verdict.answerable and statements:
                 answered += 1
                 cited.append(statements[0])
-                lines.append(f"【{locality}】" + lead_lines(statements[:1])[0])
+                lines.append(f"【{side.label}】" + lead_lines(statements[:1])[0])
             else:
-                lines.append(f"【{locality}】{SIDE_SILENT}")
+                lines.append(f"【{side.label}】{SIDE_SILENT}")
         if not answered:
-            return self.refuse(question, hits, "所比较的各地文件均无对应条文")
+            return self.refuse(question, hits, "所比较的各方文件均无对应条文")
         return self.answered(answer_text(lines, cited), citations, None)
-
-    def side_evidence(
-        self, question: str, frame: QuestionFrame, locality: str
-    ) -> tuple[Assessed, list[Evidence]]:
-        assessed = self.assess(side_question(question, locality, frame.localities), frame, locality)
-        scope = self.finder.scope(locality)
-        on_side = [
-            e for e in assessed.evidence if scope is None or scope.accepts(e.hit.passage, e.hit.document)
-        ]
-        return assessed, on_side
 
     def document_answer(self, question: str, frame: QuestionFrame) -> Answer | None:
         """Metadata answers about the document(s) the question names (or the best-matching one)."""

@@ -254,12 +254,11 @@ def statement(
     extra = following_clauses(passage, passages, index)
     numbers = [citations.cite(passage, evidence.text)] + [citations.cite(p) for p in extra]
     items = items_of(passage.text) or [clause_text(p) for p in extra]
-    clause = "".join(clause_text(p) for p in (passage, *extra))
     if frame.main_aspect == "items" and len(items) >= 2:
         lead, quote = list_lead([plain(i) for i in items]), ""
     else:
         lead = cut(evidence.text, relevance)
-        quote = "" if len(plain(clause)) <= len(lead) + 4 else crop_around(clause, evidence.text)
+        quote = crop_around(plain(evidence.text), lead.strip("…")) if lead.startswith("…") or lead.endswith("…") else ""
     note = ""
     if frame.main_aspect == "who":
         note = units_note(passage)

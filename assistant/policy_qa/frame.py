@@ -76,9 +76,11 @@ _UNIT_FAMILY = {"个月": "月", "日": "(?:工作)?[日天]", "天": "(?:工作
 
 
 _ASKED_DURATION = re.compile(r"多久|多长(?!度)|多少时间")  # 多长度 is no question of time
-DURATION = "时长"  # a how-long question: any span of time answers it (3个月, 7个工作日, 一年), a date does not
-_DURATION_SPAN = re.compile(
-    r"(?<![\d年月第])(?:\d{1,3}|[一二三四五六七八九十两百半]+)\s*个?\s*(?:工作日|小时|[日天周月年])(?!底|初|末)"
+DURATION = "时长"  # how long a state lasts (公示多久): a span answers it (三年, 3个月), a deadline (7个工作日内) does not
+WITHIN = "时限"  # how long until something is done (多长时间内办结): any span of time answers it, a date does not
+_ASKED_WITHIN = re.compile(r"(多久|多长时间|多少时间)[之以]?内")
+_SPAN_PATTERN = (
+    r"(?<![\d年月第])(?:\d{1,3}|[一二三四五六七八九十两百半]+)\s*个?\s*(?:工作日|小时|[日天周月年])(?!底|初|末){within}"
     r"|[每按]个?(?:季度|半年|年度?|月度?|周|日|天)"  # how often: 多久报送一次 → 每季度
 )
 
@@ -94,13 +96,19 @@ def asked_unit(question: str) -> str | None:
     match = _ASKED_UNIT.search(question)
     if match:
         return match.group(1) or match.group(2)
+    if _ASKED_WITHIN.search(question):
+        return WITHIN
     return DURATION if _ASKED_DURATION.search(question) else None
+
+
+_LASTING_SPAN = re.compile(_SPAN_PATTERN.replace("{within}", r"(?!\s*[之以]?内)"))  # 7个工作日内 is a deadline
+_ANY_SPAN = re.compile(_SPAN_PATTERN.replace("{within}", ""))
 
 
 def holds_unit(text: str, unit: str) -> bool:
     """Does the text give a number in that unit (7个工作日, 三个月, 5万元)?"""
-    if unit == DURATION:
-        return bool(_DURATION_SPAN.search(text))
+    if unit in (DURATION, WITHIN):
+        return bool((_LASTING_SPAN if unit == DURATION else _ANY_SPAN).search(text))
     pattern = _UNIT_FAMILY.get(unit, re.escape(unit))
     return bool(re.search(rf"[\d一二三四五六七八九十两百千万]+\s*个?\s*{pattern}", text))
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from assistant.policy_qa.compose import Statement, marks, short_title
 from assistant.policy_qa.lead import says_same
-from corpus import DocumentMeta
+from corpus import DocumentMeta, Passage
 
 SOURCES_HEADING = "依据："
 
@@ -67,8 +67,20 @@ def source_lines(statements: Sequence[Statement]) -> list[str]:
         doc = item.doc
         ref = f"（{doc.doc_number}）" if doc.doc_number else ""
         quote = f"：“{item.quote}”" if item.quote else ""
-        lines.append(f"[{number}] 《{short_title(doc)}》{ref}{item.passage.section_label}{quote}")
+        lines.append(f"[{number}] 《{short_title(doc)}》{ref}{article_of(item.passage)}{quote}")
     return lines
+
+
+def article_of(passage: Passage) -> str:
+    """The citable unit of a passage as a person writes it: the article (第四十三条, with its chapter when
+    the path is short) or the innermost numbered clause of a plan; the full path stays in the citation."""
+    path = passage.section_path
+    if not path:
+        return "（文首）"
+    articles = [label for label in path if label.startswith("第") and "条" in label[:8]]
+    if articles:
+        return articles[-1]
+    return path[-1] if len(path) > 1 and len(" > ".join(path)) > 40 else " > ".join(path)
 
 
 def answer_text(leads: Sequence[str], statements: Sequence[Statement]) -> str:
