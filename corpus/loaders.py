@@ -1,12 +1,21 @@
-"""Read documents of several formats into plain text. Each loader raises LoaderError on bad input."""
+"""Read documents of several formats into plain text. Each loader raises LoaderError on bad input.
+
+The text returned is the document's raw text: passages keep offsets into it. Every format has its
+publication artefacts removed here (PDF print margins and page-width line breaks, web-page navigation,
+Markdown comments) and compatibility code points folded (⽤ → 用).
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+from corpus.pdftext import fold_compatibility, repair_pdf_text
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+_MARKDOWN_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 class LoaderError(Exception):
@@ -34,23 +43,22 @@ def load_text(path: Path) -> str:
     return decode_bytes(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
 
 
+def load_markdown(path: Path) -> str:
+    """Markdown as written, without HTML comments (`<!-- INFO END -->` is not text)."""
+    text = _MARKDOWN_COMMENT.sub("", load_text(path))
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
 def load_docx(path: Path) -> str:
     import docx
+
+    from corpus.docx_text import docx_blocks
 
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types for a bad zip
-        raise LoaderError(f"无法读取 Word 文件：{exc}") from exc
-    blocks: list[str] = []
-    for paragraph in document.paragraphs:
-        style = paragraph.style.name if paragraph.style is not None else ""
-        text = paragraph.text
-        if style.startswith("Heading") and style[-1:].isdigit():
-            text = "#" * int(style[-1]) + " " + text
-        blocks.append(text)
-    for table in document.tables:
-        blocks.append("\n".join("\t".join(cell.text for cell in row.cells) for row in table.rows))
-    return "\n\n".join(blocks)
+        raise LoaderError(f"无法读取 Word 文件《{path.name}》：{exc}") from exc
+    return "\n\n".join(docx_blocks(document))
 
 
 def load_pdf(path: Path) -> str:
@@ -61,27 +69,21 @@ def load_pdf(path: Path) -> str:
         reader = PdfReader(io.BytesIO(path.read_bytes()))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise LoaderError(f"无法读取 PDF 文件：{exc}") from exc
-    text = "\n\n".join(pages).strip()
-    if not text:
-        raise LoaderError("PDF 中没有可提取的文字（可能是扫描件）")
-    return text
+        raise LoaderError(f"无法读取 PDF 文件《{path.name}》：{exc}") from exc
+    if not "".join(pages).strip():
+        raise LoaderError(f"PDF 文件《{path.name}》没有文字层（可能是扫描件），暂不能识别其中的文字")
+    return repair_pdf_text(pages)
 
 
 def load_html(path: Path) -> str:
-    from bs4 import BeautifulSoup
+    from corpus.html_text import html_document_text
 
-    soup = BeautifulSoup(decode_bytes(path.read_bytes()), "html.parser")
-    for tag in soup(["script", "style", "nav", "footer"]):
-        tag.decompose()
-    for heading in soup.find_all(["h1", "h2", "h3", "h4"]):
-        heading.string = "#" * int(heading.name[1]) + " " + heading.get_text(" ", strip=True)
-    return soup.get_text("\n\n", strip=True)
+    return html_document_text(decode_bytes(path.read_bytes()))
 
 
 LOADERS: dict[str, Callable[[Path], str]] = {
     ".txt": load_text,
-    ".md": load_text,
+    ".md": load_markdown,
     ".docx": load_docx,
     ".pdf": load_pdf,
     ".html": load_html,
@@ -93,7 +95,7 @@ def load_document(path: Path) -> str:
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         raise LoaderError(f"不支持的文件类型：{path.suffix}")
-    text = loader(path)
+    text = fold_compatibility(loader(path))
     if not text.strip():
-        raise LoaderError("文件内容为空")
+        raise LoaderError(f"文件《{path.name}》内容为空")
     return text

@@ -14,6 +14,10 @@ from corpus.patterns import ATTACHMENT_HEADING, CN_DATE, DOC_NUMBER
 
 # Most specific first: the kind of the document body, read from its title.
 KIND_MARKERS = ("任务清单", "解读", "实施意见", "实施方案", "指导意见", "管理办法", "通知")
+# Kinds of laws, regulations and rules: the title ends with one (`企业信息公示暂行条例` → 条例).
+STATUTE_KINDS = ("实施细则", "细则", "条例", "规定", "办法", "规则", "决定", "解释", "法")
+NOTICE_KINDS = ("意见", "方案", "规划", "计划", "公告", "通告", "通报", "批复", "函")
+LEVELS = ("法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "司法解释", "规范性文件")
 _ISSUER_LINE = re.compile(r"^(.{4,40}?)\s*文件$")
 
 
@@ -114,13 +118,37 @@ def doc_number_year(numbers: tuple[str, ...]) -> int | None:
 
 
 def find_kind(title: str) -> str:
-    # The kind of what a 通知 issues or forwards (《…实施方案》的通知 → 实施方案).
+    """What the title names: the kind of what a 通知 issues or forwards (《…实施方案》的通知 → 实施方案)."""
     inner = re.findall(r"《([^》]+)》", title)
     for text in [*inner, title]:
-        for marker in KIND_MARKERS:
-            if text.endswith(marker) or (marker != "通知" and marker in text):
+        for marker in KIND_MARKERS[:-1]:
+            if text.endswith(marker) or marker in text:
                 return marker
-    return "通知"
+        for marker in (*STATUTE_KINDS, *NOTICE_KINDS):
+            if text.endswith(marker):
+                return "细则" if marker == "实施细则" else marker
+    return "通知" if "通知" in title else ""
+
+
+def find_level(kind: str, issuer: str, doc_numbers: tuple[str, ...], adopted: bool) -> str:
+    """法律、行政法规、地方性法规、部门规章、地方政府规章、司法解释 or 规范性文件, from who made it and how."""
+    statute = kind in STATUTE_KINDS or kind == "细则"
+    if issuer.startswith(("最高人民法院", "最高人民检察院")) and kind in ("解释", "规定", "决定"):
+        return "司法解释"
+    if statute and "全国人民代表大会" in issuer:
+        return "法律"
+    if statute and "人民代表大会" in issuer and adopted:
+        return "地方性法规"
+    orders = [n for n in doc_numbers if re.search(r"令第", n)]
+    if statute and (
+        issuer.endswith("国务院") or any(n.startswith(("国务院", "中华人民共和国国务院")) for n in orders)
+    ):
+        return "行政法规"
+    if statute and orders:
+        return "地方政府规章" if "人民政府" in issuer else "部门规章"
+    if doc_numbers or kind in (*KIND_MARKERS, *NOTICE_KINDS):
+        return "规范性文件"
+    return ""
 
 
 def attachment_kinds(paragraphs: list[Paragraph]) -> tuple[str, ...]:

@@ -20,7 +20,27 @@ class Locality:
 
 
 @dataclass(frozen=True, slots=True)
+class DatedEvent:
+    """A date a document states, and what happened on it (`2020年7月24日 山东省…会议通过`)."""
+
+    kind: str  # 通过 | 批准 | 公布 | 发布 | 印发 | 施行 | 修正 | 修订 | 修改 | 废止
+    date: str  # YYYY-MM-DD
+    body: str = ""  # the body that acted: 山东省人民代表大会常务委员会, 国务院, 国家市场监督管理总局
+    raw: str = ""  # the line or sentence it was read from
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentMeta:
+    """What a document says about itself, read from its head and body (never from its file name).
+
+    `kind`: 条例、规定、办法、细则、实施方案、实施意见、通知… (what the title names); `level`: 法律、行政法规、
+    地方性法规、部门规章、地方政府规章、司法解释 or 规范性文件, empty when nothing tells. `issuer`: the issuing
+    or adopting body. `doc_numbers`: 文号 and 令号/公告号 (国家市场监督管理总局令第45号). `date`: the primary
+    date (a regulation's 公布, else 通过 date; a notice's signature date); `dates`: every dated event stated;
+    `effective_date`: its 施行 date. `validity`: 有效期… as stated. `cites`: titles it names as its basis
+    (根据/依据《…》). Empty fields mean the document does not say.
+    """
+
     doc_id: str
     title: str
     issuer: str
@@ -34,11 +54,24 @@ class DocumentMeta:
     recipients: str = ""  # 主送: the bodies the document is addressed to, from its head
     source_path: str = ""
     sha256: str = ""
+    level: str = ""
+    dates: tuple[DatedEvent, ...] = ()
+    validity: str = ""
+    cites: tuple[str, ...] = ()
 
     @property
     def doc_number(self) -> str:
-        """The primary 文号 (the first one the document carries), or an empty string."""
+        """The primary 文号 or 令号 (the first one the document carries), or an empty string."""
         return self.doc_numbers[0] if self.doc_numbers else ""
+
+    @property
+    def effective_date(self) -> str | None:
+        """The date it takes effect (施行), when the document states one."""
+        return self.event_date("施行")
+
+    def event_date(self, kind: str) -> str | None:
+        """The first date stated for an event kind (通过, 批准, 公布, 施行…), or None."""
+        return next((event.date for event in self.dates if event.kind == kind), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +103,10 @@ class Clause:
     section_path: tuple[str, ...]
     units: Units = field(default_factory=Units)
     is_heading: bool = False
+    # In a law or regulation: "division" (编/章/节 heading), "article" (the paragraph that opens 第X条),
+    # "paragraph" (a further 款 of the article), "item" (a 项/目 of the article), "preamble" (题注: the
+    # adoption and effect lines under the title). Empty in documents numbered 一、/（一）.
+    role: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +130,8 @@ class Passage:
     text: str
     start: int
     end: int
-    kind: str = "clause"  # clause | table_row
+    # clause | article (a whole article, or some of its 款) | preamble (题注 under a title) | table_row
+    kind: str = "clause"
     lead_units: tuple[str, ...] = ()
     responsible_units: tuple[str, ...] = ()
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from corpus.patterns import HEADING_START, MARKDOWN_HEADING
+from corpus.patterns import (
+    ARTICLE_START,
+    DIVISION_HEADING,
+    HEADING_START,
+    MARKDOWN_HEADING,
+    STRUCTURE_START,
+    division_label,
+)
 
 # Characters after which a line is a finished unit: a break after them is a real break.
 TERMINAL_CHARS = set("。！？；：!?;:…”」』）)】〕]》>")
@@ -33,7 +40,16 @@ def strip_markup(line: str) -> str:
 
 
 def squeeze_spaces(text: str) -> str:
-    """Drop spaces that extraction put between CJK characters (`2019 年 07 月` → `2019年07月`)."""
+    """Drop spaces that extraction put between CJK characters (`2019 年 07 月` → `2019年07月`).
+
+    Division headings read `第一章 总则`; the space after an article number is kept (`第一条 为了…`).
+    """
+    division = DIVISION_HEADING.match(text)
+    if division:
+        return division_label(division)
+    article = ARTICLE_START.match(text)
+    if article and article.group(0)[-1:].isspace() and text[article.end() :].strip():
+        return f"{text[: article.end()].rstrip()} {squeeze_spaces(text[article.end() :].strip())}"
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return _SPACE_BEFORE_CJK.sub("", text)
 
@@ -41,7 +57,7 @@ def squeeze_spaces(text: str) -> str:
 def is_heading_line(line: str) -> bool:
     """A numbered or markdown heading with no sentence body (e.g. `一、总体要求`)."""
     stripped = line.strip()
-    if MARKDOWN_HEADING.match(stripped):
+    if MARKDOWN_HEADING.match(stripped) or DIVISION_HEADING.match(strip_markup(stripped)):
         return True
     if HEADING_START.match(strip_markup(stripped)):
         body = strip_markup(stripped).rstrip("。")
@@ -66,7 +82,7 @@ def is_continuation(previous: str, following: str, in_paragraph: bool = False) -
         return False
     if prev[-1] in TERMINAL_CHARS or is_heading_line(previous) or MARKDOWN_HEADING.match(following.strip()):
         return False
-    if HEADING_START.match(nxt) or nxt.startswith(("附件", "---")):
+    if STRUCTURE_START.match(nxt) or nxt.startswith(("附件", "---")):
         return False
     return in_paragraph or any(ch in RUNNING_TEXT_CHARS for ch in prev)
 

@@ -1,6 +1,6 @@
 """Split raw text into logical paragraphs, repairing page-break artefacts.
 
-A block is a run of non-blank lines. Blocks are split before numbered lines, then joined across
+A block is a run of non-blank lines. Blocks are split before numbered lines (一、, （一）, 第X条, 第X章 …), then joined across
 blank lines where the break falls mid-sentence (see `normalize.is_continuation`). A paragraph that
 holds only a bracketed responsible-units note is attached to the paragraph before it.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from corpus.models import Paragraph
 from corpus.normalize import clean_span, is_continuation, strip_markup
-from corpus.patterns import HEADING_START
+from corpus.patterns import STRUCTURE_START
 
 _UNITS_ONLY = re.compile(r"^[〔\[［【（(]?\s*(牵头)?单位[:：]|^[〔\[［【]\s*\S*(牵头|负责)")
 
@@ -39,7 +39,7 @@ def _line_groups(raw: str, start: int, end: int) -> list[list[tuple[int, int]]]:
                 groups.append(current)
             current = []
             continue
-        if current and HEADING_START.match(strip_markup(text)):
+        if current and STRUCTURE_START.match(strip_markup(text)):
             groups.append(current)
             current = []
         current.append(line)

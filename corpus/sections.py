@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from corpus.articles import assign_articles, is_article_document, split_attachments
 from corpus.models import Clause, Paragraph, SectionNode
 from corpus.normalize import is_heading_line, is_title_line
 from corpus.patterns import ATTACHMENT_HEADING, MARKDOWN_HEADING, numbering_level
@@ -18,7 +19,27 @@ def heading_label(text: str) -> str:
 
 
 def assign_sections(paragraphs: list[Paragraph], raw: str) -> list[Clause]:
-    """Walk paragraphs in order, keeping a stack of open headings."""
+    """Clauses of a document: the main text and each attachment (附件1：) by articles or by numbering.
+
+    A notice that issues a regulation in an attachment cites it as (`附件1 …办法`, `第二章 …`, `第五条`).
+    """
+    parts = split_attachments(paragraphs)
+    if not any(is_article_document(part, raw) for part in parts):
+        return assign_numbered(paragraphs, raw)
+    clauses: list[Clause] = []
+    for index, part in enumerate(parts):
+        if not is_article_document(part, raw):
+            clauses += assign_numbered(part, raw)
+        elif index == 0:
+            clauses += assign_articles(part, raw)
+        else:
+            head = assign_numbered(part[:2], raw)  # 附件1： and the attached document's title
+            clauses += head + assign_articles(part[1:], raw, prefix=head[-1].section_path)[1:]
+    return clauses
+
+
+def assign_numbered(paragraphs: list[Paragraph], raw: str) -> list[Clause]:
+    """Walk paragraphs in order, keeping a stack of open headings (一、 > （一） > 1. > （1））."""
     stack: list[tuple[int, str]] = []
     clauses: list[Clause] = []
     pending_attachment: str | None = None

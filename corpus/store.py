@@ -6,16 +6,19 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from corpus.models import DocumentMeta, Locality, Passage, TableRow, Units
+from corpus.models import DatedEvent, DocumentMeta, Locality, Passage, TableRow, Units
 
-PARSER_VERSION = "2"  # 2: documents carry their 主送单位
+PARSER_VERSION = (
+    "3"  # 2: documents carry their 主送单位; 3: regulations by article, level/dates/cites, formats
+)
 
 
 def _meta_from_dict(data: dict) -> DocumentMeta:
     data = dict(data)
     data["locality"] = Locality(**data["locality"])
-    for key in ("doc_numbers", "cited_doc_numbers", "attachment_kinds"):
-        data[key] = tuple(data[key])
+    for key in ("doc_numbers", "cited_doc_numbers", "attachment_kinds", "cites"):
+        data[key] = tuple(data.get(key, ()))
+    data["dates"] = tuple(DatedEvent(**event) for event in data.get("dates", ()))
     return DocumentMeta(**data)
 
 
