@@ -1,4 +1,4 @@
-"""Load the measures catalogue and the repair rules (data files), resolving quotes to passages."""
+"""The measures catalogue (read from the documents) and the repair rules (a data file), resolving quotes to passages."""
 
 from __future__ import annotations
 
@@ -9,19 +9,10 @@ from functools import cache
 from pathlib import Path
 
 from assistant.citations import find_passage
+from assistant.measures_extract import Measure, extract_measures
 from corpus import Passage
 
 DATA_DIR = Path(__file__).parent / "data"
-
-
-@dataclass(frozen=True, slots=True)
-class Measure:
-    category: str
-    kind: str
-    measure: str
-    doc_id: str
-    quote: str
-    passage: Passage
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +37,8 @@ def read_json(name: str) -> dict:
 
 
 def load_measures(passages: list[Passage]) -> list[Measure]:
-    """Every measure with its passage; a quote not found in the corpus is an error in the data."""
-    measures = []
-    for item in read_json("measures.json")["measures"]:
-        passage = find_passage(passages, item["doc_id"], item["quote"])
-        if passage is None:
-            raise ValueError(f"measure quote not found in {item['doc_id']}: {item['quote'][:30]}")
-        measures.append(
-            Measure(item["category"], item["kind"], item["measure"], item["doc_id"], item["quote"], passage)
-        )
-    return measures
+    """The measures catalogue, read from the documents' own passages (`assistant.measures_extract`)."""
+    return extract_measures(passages)
 
 
 def publication_rules() -> list[PublicationRule]:

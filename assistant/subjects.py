@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from connectors.name_index import name_spans
-from corpus.metadata import gazetteer
+from corpus.places import find_places
 
 NameLookup = Callable[[Sequence[str]], set[str]]  # candidate strings → those that are stored names
 
@@ -131,8 +131,8 @@ def find_stored_names(
 
 def trim_name(raw: str) -> str:
     """Drop the words before a name: from the first place name on, else known lead-in phrases."""
-    positions = [raw.find(place.name) for place in gazetteer() if place.name in raw]
-    raw = raw[min(positions) :] if positions else _LEADING_NOISE.sub("", raw)
+    places = find_places(raw)
+    raw = raw[places[0].start :] if places else _LEADING_NOISE.sub("", raw)
     return raw.strip("（）() ")
 
 
@@ -145,7 +145,7 @@ _FUNCTION_CHARS = re.compile(r"[的了吗呢会还被把将要能可在是和与
 def specific(name: str) -> bool:
     """A name says which enterprise: it starts with a place, or it is at least three characters before its
     legal suffix and reads as a name, not a clause ("失信记录还会影响公司" holds function words)."""
-    if any(name.startswith(place.name) for place in gazetteer()):
+    if any(place.start == 0 for place in find_places(name)):
         return True
     core = re.sub(rf"(?:{_NAME_SUFFIX})$", "", name)
     return len(core) >= 3 and not _FUNCTION_CHARS.search(core)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from corpus.models import Locality, Paragraph
 from corpus.patterns import ATTACHMENT_HEADING, CN_DATE, DOC_NUMBER
+from corpus.places import resolve
 
 # Most specific first: the kind of the document body, read from its title.
 KIND_MARKERS = ("任务清单", "解读", "实施意见", "实施方案", "指导意见", "管理办法", "通知")
@@ -21,32 +18,9 @@ LEVELS = ("法律", "行政法规", "地方性法规", "部门规章", "地方�
 _ISSUER_LINE = re.compile(r"^(.{4,40}?)\s*文件$")
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    name: str
-    locality: Locality
-
-
-@cache
-def gazetteer() -> tuple[Place, ...]:
-    data = json.loads(resources.files("corpus").joinpath("data/gazetteer.json").read_text("utf-8"))
-    return tuple(
-        Place(p["name"], Locality(p["province"], p["city"], p["county"]))
-        for p in sorted(data["places"], key=lambda p: -len(p["name"]))
-    )
-
-
 def find_locality(text: str) -> Locality:
-    """The locality of the first (longest-named) gazetteer place mentioned in `text`."""
-    best: tuple[int, Place] | None = None
-    for place in gazetteer():
-        index = text.find(place.name)
-        if index >= 0 and (best is None or index < best[0]):
-            best = (index, place)
-    if best:
-        return best[1].locality
-    match = re.search(r"([\u4e00-\u9fff]{2,6}?(?:省|市|县|区))", text)
-    return Locality(county=match.group(1)) if match else Locality()
+    """The locality of the first place `text` names, from the national table (`corpus.places`)."""
+    return resolve(text)
 
 
 _CITING_WORDS = re.compile(r"^(根据|按照|依据|依照|参照|落实|贯彻|印发|转发|执行|和|及|与)+")

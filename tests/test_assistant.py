@@ -103,7 +103,7 @@ def test_task_table_row_by_number(assistant) -> None:  # type: ignore[no-untyped
 def test_adjacent_place_names_are_one_locality() -> None:
     from assistant.policy_qa.question import localities_in
 
-    assert localities_in("常州新北区和翁源县在信用承诺上有什么不同？") == ("新北区", "翁源")
+    assert localities_in("常州新北区和翁源县在信用承诺上有什么不同？") == ("常州新北区", "翁源县")
     assert localities_in("濮阳和朝阳有什么不同") == ("濮阳", "朝阳")
 
 

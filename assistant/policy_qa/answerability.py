@@ -23,7 +23,7 @@ from assistant.policy_qa.compose import aspect_present
 from assistant.policy_qa.evidence import Evidence
 from assistant.policy_qa.frame import QuestionFrame
 from assistant.policy_qa.wording import WordingModel
-from corpus.metadata import gazetteer
+from corpus.places import mentions_also_in
 
 MODEL_FILE = DATA_DIR / "answerability.json"
 FEATURES = (
@@ -95,11 +95,10 @@ def evidence_features(
 
 def uncovered_places(frame: QuestionFrame, corpus_text: str) -> list[str]:
     """Places the question names that no document is about or mentions (苏州工业园区, 北京朝阳区)."""
-    known = [place.name for place in gazetteer()]
     uncovered = []
     for place in frame.places:
         core = place
-        for name in known:
+        for name in mentions_also_in(place, corpus_text):
             core = core.replace(name, "")
         if len(core) >= 2 and place not in corpus_text and core not in corpus_text:
             uncovered.append(place)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.metadata import gazetteer
+from corpus.places import find_places
 
 WHO_WORDS = ("谁负责", "哪些单位", "哪个单位", "哪个部门", "哪些部门", "牵头", "责任单位", "由谁", "谁来")
 COMPARE_WORDS = ("不同", "区别", "差异", "相比", "比较", "异同", "有何不同", "各自")
@@ -39,22 +39,11 @@ class QuestionShape:
 
 
 def localities_in(question: str) -> tuple[str, ...]:
-    """Place names of the gazetteer named in the question, in order, without overlaps.
+    """Places of the national table named in the question, in order, as written, without overlaps.
 
-    Adjacent names are one place (常州 + 新北区 → 新北区): the more specific, later one is kept.
+    Adjacent names are one place (常州新北区, 北京朝阳区, 深圳经济特区): see `corpus.places.find_places`.
     """
-    found: list[tuple[int, str]] = []
-    for place in gazetteer():
-        index = question.find(place.name)
-        if index >= 0 and not any(index < i + len(n) and i < index + len(place.name) for i, n in found):
-            found.append((index, place.name))
-    found.sort()
-    merged = [
-        (i, n)
-        for k, (i, n) in enumerate(found)
-        if not (k + 1 < len(found) and question[i + len(n) : found[k + 1][0]] in ("", "市", "省", "县"))
-    ]
-    return tuple(name for _, name in merged)
+    return tuple(dict.fromkeys(mention.text for mention in find_places(question)))
 
 
 _AMOUNT_ASKED = re.compile(r"多少|几[百千万]?元|金额|价格|标准是")

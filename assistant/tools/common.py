@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from assistant.citations import CitationList
 from assistant.models import RecordRef
 from corpus import DocumentMeta
+from indexes import locality_match
 
 
 @dataclass(slots=True)
@@ -21,23 +22,19 @@ class ToolResult:
         return "\n".join(self.lines)
 
 
-def documents_by_locality(locality: str | None, documents: dict[str, DocumentMeta]) -> list[str]:
-    """Document ids, the ones of `locality` first (county, then city, then province match)."""
+# Documents of the place itself (or of places inside it) first, then its city's, its province's, national ones.
+_RANK = {"exact": 0, "within": 0, "above": 1, "national": 3}
 
-    def named(name: str | None) -> bool:
-        if not name or not locality:
-            return False
-        return name in locality or name.rstrip("省市县区") in locality
+
+def documents_by_locality(locality: str | None, documents: dict[str, DocumentMeta]) -> list[str]:
+    """Document ids, the ones of `locality` first (its own, then its city's, then its province's, then national
+    documents, then the rest)."""
 
     def rank(doc: DocumentMeta) -> int:
-        names = doc.locality
-        if named(names.county) or (named(names.city) and not names.county):
-            return 0
-        if named(names.city):
-            return 1
-        if named(names.province):
-            return 2
-        return 3
+        match = locality_match(locality, doc) if locality else None
+        if match is None:
+            return 4
+        return 2 if match == "above" and doc.locality.city is None else _RANK[match]
 
     return sorted(documents, key=lambda doc_id: (rank(documents[doc_id]), doc_id))
 
