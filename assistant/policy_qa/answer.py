@@ -293,7 +293,10 @@ class PolicyQA:
         return lines
 
     def document_asked(self, question: str, frame: QuestionFrame) -> DocumentMeta | None:
-        """The document of the named locality whose title shares most with the question."""
+        """The document the question names; else the one of the named locality whose title shares most."""
+        by_name = documents_named(frame.question, self.documents.values(), self.titles)
+        if len(by_name) == 1:
+            return self.documents[by_name[0].doc_ids[0]]
         named = [d for d in self.documents.values() if any(locality_matches(n, d) for n in frame.localities)]
         candidates = named or list(self.documents.values())
         tokens = self.retriever.tokenizer.tokenize(question)
