@@ -24,7 +24,12 @@ from assistant.settings import Settings
 from assistant.subjects import detect_subjects, main_mention, own_reference
 from assistant.tools.common import ToolResult
 from assistant.tools.measures import applicable_measures
-from assistant.tools.repair import national_repair_periods, repair_steps
+from assistant.tools.repair import (
+    asks_publication_period,
+    national_period_answer,
+    national_repair_periods,
+    repair_steps,
+)
 from assistant.tools.status import subject_status
 from connectors import NameMatch, RecordStore, SubjectInfo, SubjectProfile, looks_like_code
 
@@ -160,6 +165,11 @@ class Assistant:
 
             answer = llm_answer(self.chat_model, question, answer) or answer
         about_repair = decision.probabilities.get("repair_steps", 0.0) >= REPAIR_HINT_PROBABILITY
+        if answer.refused and asks_publication_period(question):
+            # No loaded document says how long: the national rules the repair plans use answer it, labelled.
+            return answer.model_copy(
+                update={"text": national_period_answer(self.today), "refused": False, "related": []}
+            )
         if answer.refused and about_repair:
             answer.text += "\n\n" + national_repair_periods(self.today)
         if about_repair and own_reference(question):

@@ -62,3 +62,11 @@ def test_agencies_and_kinds_of_company_are_not_subjects() -> None:
 def test_a_registered_company_name_is_still_a_subject() -> None:
     mentions = find_name_phrases("深圳市宏达精密科技有限公司的信用状况怎么样？")
     assert [m.text for m in mentions] == ["深圳市宏达精密科技有限公司"]
+
+
+def test_publication_period_questions_are_recognised() -> None:
+    from assistant.tools.repair import asks_publication_period
+
+    assert asks_publication_period("信用中国网站上的行政处罚信息公示多久？")
+    assert asks_publication_period("被罚款以后多久能把记录撤下来？")
+    assert not asks_publication_period("重点关注名单过多久可以申请移出？")
