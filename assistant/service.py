@@ -7,6 +7,7 @@ import datetime as dt
 from assistant import messages
 from assistant.access import ANONYMOUS, ROUTE_ACTIONS, Principal, authorize, denial_text, may
 from assistant.answers import append_answer
+from assistant.bilingual import chinese_reading
 from assistant.catalogue import anchor_passages, load_measures
 from assistant.citations import CitationList
 from assistant.conversation import ConversationState, ConversationStore
@@ -83,7 +84,7 @@ class Assistant:
 
     def ask(self, question: str, conversation_id: str | None = None, caller: Principal = ANONYMOUS) -> Answer:
         """Answer one turn. Subject records go only to a `caller` allowed to read them, and are audited."""
-        question = self.validate(question)
+        question = chinese_reading(self.validate(question))  # English words read as the corpus's Chinese
         state = self.conversations.get(conversation_id)
         decision, asked = self.understand(question, state)
         answer = self.dispatch(asked, decision, state, caller)

@@ -39,3 +39,11 @@ def test_quote_is_cropped_around_its_focus() -> None:
     text = "甲" * 200 + "关键句在这里。" + "乙" * 200
     quote = crop_around(text, "关键句在这里。", limit=60)
     assert "关键句" in quote and len(quote) <= 62
+
+
+def test_english_in_a_question_is_read_as_the_corpus_chinese() -> None:
+    from assistant.bilingual import chinese_reading
+
+    assert chinese_reading("How long is 行政处罚信息 published on 信用中国?") == "多久行政处罚信息公示信用中国？"
+    assert chinese_reading("企业 credit repair 要什么 materials？") == "企业信用修复要什么材料？"
+    assert chinese_reading("91410900MA44XXXX1A 的信用状况") == "91410900MA44XXXX1A 的信用状况"
