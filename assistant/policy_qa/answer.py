@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from assistant.citations import CitationList
 from assistant.models import Answer
 from assistant.policy_qa.answerability import (
@@ -29,22 +27,16 @@ from assistant.policy_qa.evidence import Evidence, EvidenceFinder, lexical_overl
 from assistant.policy_qa.frame import (
     QuestionFrame,
     frame_question,
-    resolve_ellipsis,
-    side_question,
-    without_question_words,
 )
 from assistant.policy_qa.lead import Relevance
 from assistant.policy_qa.render import answer_text, lead_lines
+from assistant.policy_qa.shapes import compare, multi_part
 from assistant.policy_qa.sides import Side, distinct_sides, documents_named
 from corpus import DocumentMeta, Passage
 from indexes import Hit, HybridRetriever, locality_matches
 
-ANAPHORA = re.compile(
-    r"这项|这个|这些|这类|这方面|该项|此项|上述|其中"
-)  # a part that points back to the first
 TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
-SIDE_SILENT = "现有文件未就此作出规定。"
 CONFIDENT = 0.7  # below this probability an answer says how sure it is
 UNSURE_NOTE = "（依据较弱，请核对原文。）"
 
@@ -146,9 +138,9 @@ class PolicyQA:
             return about
         sides = self.sides(question, frame)
         if len(sides) >= 2:
-            return self.compare(question, frame, sides)
+            return compare(self, question, frame, sides)
         if len(frame.parts) > 1:
-            return self.multi_part(question, frame, locality)
+            return multi_part(self, question, frame, locality)
         named = documents_named(question, self.documents.values(), self.titles)
         return self.single(question, frame, locality, named[0].doc_ids if len(named) == 1 else ())
 
@@ -187,94 +179,6 @@ class PolicyQA:
 
     def answered(self, text: str, citations: CitationList, confidence: float | None) -> Answer:
         return Answer(text=text, route="policy_qa", citations=citations.items, confidence=confidence)
-
-    def multi_part(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
-        """One cited answer per part; a part the documents do not answer says so. A later part that names
-        no place of its own is read in the document that answered the first part ("…平台安全上又有什么要求"),
-        with the first part's phrase for a bare head noun (平台 → 公共信用信息管理平台)."""
-        citations = CitationList(self.documents)
-        lines, answered, hits = [], 0, []
-        cited: list[Statement] = []
-        anchor: tuple[str, ...] = ()
-        wording = self.model.wording_probability(question)  # the model was fitted on whole questions
-        first = self.tagged(frame.parts[0])
-        for number, part in enumerate(frame.parts, 1):
-            part_frame = replace(self.frame(part), level=frame.level)
-            if part_frame.is_document_question and (
-                about := self.document_lines(part, part_frame, citations)
-            ):
-                answered += 1
-                lines += [f"（{number}）{part}？", *about]
-                continue
-            asked = part if number == 1 else resolve_ellipsis(first, self.tagged(part))
-            if number > 1 and self.points_back(part, part_frame):
-                asked = f"{frame.parts[0]}，{asked}"
-            assessed = self.assess_part(asked, part_frame, locality, anchor, wording)
-            hits += assessed.hits
-            statements = self.statements(asked, part_frame, assessed, citations)
-            if assessed.verdict.answerable and statements:
-                answered += 1
-                cited.append(statements[0])
-                lines.append(f"（{number}）{part}？" + lead_lines(statements[:1])[0])
-                anchor = anchor or (statements[0].doc.doc_id,)
-            else:
-                lines.append(f"（{number}）{part}？{SIDE_SILENT}")
-        if not answered:
-            return self.refuse(question, hits, "各部分均无对应条文")
-        return self.answered(answer_text(lines, cited), citations, None)
-
-    def points_back(self, part: str, frame: QuestionFrame) -> bool:
-        """Is a later part about the first part's topic: it says so ("这项工作…") or names no topic of its
-        own besides places and question words ("具体哪几个部门负责？", "谁来牵头？")."""
-        if ANAPHORA.search(part):
-            return True
-        topic = without_question_words(part)
-        for place in (*frame.localities, *frame.places):
-            topic = topic.replace(place, "")
-        return not self.retriever.tokenizer.content_nouns(topic)
-
-    def assess_part(
-        self, part: str, frame: QuestionFrame, locality: str | None, anchor: tuple[str, ...], wording: float
-    ) -> Assessed:
-        """A part in the first part's document when it names no place and that document answers it."""
-        if anchor and not frame.localities:
-            scoped = self.assess(part, frame, locality, doc_ids=anchor, wording=wording)
-            if scoped.verdict.answerable:
-                return scoped
-        return self.assess(part, frame, locality, wording=wording)
-
-    def compare(self, question: str, frame: QuestionFrame, sides: list[Side]) -> Answer:
-        """The best evidence per side (a place or a document), side by side; a silent side is named as silent.
-
-        Documents answer the same point in parallel clauses, so each side's evidence is re-ranked by its
-        likeness to the strongest side's best sentence as well as by its own score.
-        """
-        mentions = [side.mention for side in sides if side.mention]
-        assessed_sides = [
-            (side, self.assess(side_question(question, side.mention, mentions), frame, None, side.doc_ids))
-            for side in sides
-        ]
-        on_sides = [
-            [e for e in a.evidence if e.hit.passage.doc_id in side.doc_ids] for side, a in assessed_sides
-        ]
-        anchor = max((ev[0] for ev in on_sides if ev), key=lambda e: e.score, default=None)
-        citations = CitationList(self.documents)
-        lines, answered, hits, cited = [], 0, [], []
-        relevance = self.relevance(question, frame)
-        for (side, assessed), on_side in zip(assessed_sides, on_sides, strict=True):
-            hits += assessed.hits
-            statements = compose_statements(
-                aligned(on_side, anchor), frame, citations, self.passages, self.index, relevance
-            )
-            if assessed.verdict.answerable and statements:
-                answered += 1
-                cited.append(statements[0])
-                lines.append(f"【{side.label}】" + lead_lines(statements[:1])[0])
-            else:
-                lines.append(f"【{side.label}】{SIDE_SILENT}")
-        if not answered:
-            return self.refuse(question, hits, "所比较的各方文件均无对应条文")
-        return self.answered(answer_text(lines, cited), citations, None)
 
     def document_answer(self, question: str, frame: QuestionFrame) -> Answer | None:
         """Metadata answers about the document(s) the question names (or the best-matching one)."""
@@ -337,19 +241,3 @@ class PolicyQA:
                 f"{doc.locality.label}《{short_title(doc)}》{row.section_label}：{row.text}（责任单位：{units}）[{number}]"
             )
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
-
-
-ALIGN_WEIGHT = 0.3  # how much a side's sentence gains for resembling the strongest side's best sentence
-
-
-def aligned(evidence: list[Evidence], anchor: Evidence | None) -> list[Evidence]:
-    """Evidence re-ranked by own score plus likeness to the anchor sentence (the anchor itself is unchanged)."""
-    if anchor is None or anchor.vector is None or not evidence or evidence[0] is anchor:
-        return evidence
-    target = anchor.vector
-
-    def key(e: Evidence) -> float:
-        likeness = float(np.dot(e.vector, target)) if e.vector is not None else 0.0
-        return e.score + ALIGN_WEIGHT * likeness
-
-    return sorted(evidence, key=key, reverse=True)
