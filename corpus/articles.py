@@ -11,6 +11,7 @@ import re
 from corpus.models import Clause, Paragraph
 from corpus.normalize import is_title_line, strip_markup
 from corpus.patterns import (
+    ARTICLE_NUMBER,
     ARTICLE_START,
     ATTACHMENT_HEADING,
     CN_DATE,
@@ -21,7 +22,8 @@ from corpus.patterns import (
     division_label,
 )
 
-MIN_ARTICLES = 2  # a document with fewer article openings (and no 第X章) is numbered 一、/（一）, not by articles
+# A document with fewer article openings (and no 第X章) is numbered 一、/（一）, not by articles.
+MIN_ARTICLES = 2
 PREAMBLE_LABEL = "题注"  # the adoption and effect lines printed under a regulation's title
 
 
@@ -41,10 +43,29 @@ def article_number(label: str) -> int:
     return cn_to_int(match.group(1)) if match else 0
 
 
+def article_openings(lines: list[str]) -> list[re.Match[str] | None]:
+    """For each paragraph's first line, the article number it opens with, or None.
+
+    `第十八条 …` (number, then a space) always opens an article; `第十八条…` without the space only when it
+    is the next number, so a paragraph that begins with a cross-reference (`第十二条规定的…`) does not.
+    """
+    openings: list[re.Match[str] | None] = []
+    expected = 1
+    for line in lines:
+        match = ARTICLE_START.match(line)
+        loose = ARTICLE_NUMBER.match(line) if match is None else None
+        if loose and not loose.group(2) and cn_to_int(loose.group(1)) == expected:
+            match = loose
+        if match and not match.group(2):
+            expected = cn_to_int(match.group(1)) + 1
+        openings.append(match)
+    return openings
+
+
 def is_article_document(paragraphs: list[Paragraph], raw: str) -> bool:
     """True when the body is organised in articles (第一条, 第二条, …)."""
     lines = [first_line(raw, p) for p in paragraphs]
-    count = sum(1 for line in lines if ARTICLE_START.match(line))
+    count = sum(1 for match in article_openings(lines) if match)
     return count >= MIN_ARTICLES or (count == 1 and any(DIVISION_HEADING.match(line) for line in lines))
 
 
@@ -77,10 +98,11 @@ def assign_articles(paragraphs: list[Paragraph], raw: str, prefix: tuple[str, ..
     article = ""
     started = False  # the first division or article has been seen: the head (title, 题注) is over
     clauses: list[Clause] = []
-    for index, paragraph in enumerate(paragraphs):
-        line = first_line(raw, paragraph)
+    lines = [first_line(raw, p) for p in paragraphs]
+    for index, (paragraph, line, opening) in enumerate(
+        zip(paragraphs, lines, article_openings(lines), strict=True)
+    ):
         division = DIVISION_HEADING.match(line)
-        opening = ARTICLE_START.match(line)
         outer = (*prefix, *(label for _, label in divisions))
         if division and not opening:
             level = DIVISION_LEVELS[division.group(2)]

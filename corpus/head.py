@@ -18,14 +18,15 @@ _ORDER_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{2,30}?(?:令|公告))\s*[（(]?\s*第\s*([\d一二三四五六七八九十百零〇]+)\s*号"
 )
 _SESSION = re.compile(r"第[一二三四五六七八九十百零〇\d]+(届|次)")
-_MEETING = re.compile(r"(常务)?(会议|全体会议)$")
+_MEETING = re.compile(r"(审判委员会|检察委员会)?(常务)?(会议|全体会议)$")
 _EFFECTIVE = re.compile(
     r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)"
 )
 _VALIDITY = re.compile(
     r"有效期(?:为|限为)?\s*(?:至\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[\d一二三四五六七八九十两]+\s*年)"
 )
-_TRAILING_LINK = re.compile(r"[\s，,；;]*(根据|依据|并|和)?[\s，,；;]*$")
+_TRAILING_LINK = re.compile(r"[\s，,；;]*(根据|依据|并|和|自)?[\s，,；;]*$")
+_ON_EVENT = re.compile(r"自(公布|发布|印发)之日起(?:施行|实施|执行|生效)")
 _BASIS = re.compile(r"(?:根据|依据)([^。；]*)")
 _BASIS_END = re.compile(r"制定|结合|现将|印发")
 
@@ -38,8 +39,8 @@ def iso_date(match: re.Match[str]) -> str:
 def acting_body(text: str) -> str:
     """`山东省第十三届人民代表大会常务委员会第二十二次会议` → `山东省人民代表大会常务委员会`;
     `国家市场监督管理总局令第45号` → `国家市场监督管理总局`; `国务院第57次常务会议` → `国务院`."""
-    text = re.sub(r"\s+", "", text).strip("（()）")
-    if text.startswith("《") or not text:
+    text = re.sub(r"\s+", "", text).strip("（()）起自，,").split("《", 1)[0]
+    if not text:
         return ""
     order = _ORDER_NUMBER.search(text)
     if order:
@@ -54,7 +55,7 @@ def head_events(line: str) -> list[DatedEvent]:
     events = []
     for index, match in enumerate(dates):
         stop = dates[index + 1].start() if index + 1 < len(dates) else len(line)
-        segment = _TRAILING_LINK.sub("", line[match.end() : stop]).strip(" ，,；;\u3000")
+        segment = _TRAILING_LINK.sub("", _ON_EVENT.sub("", line[match.end() : stop])).strip(" ，,；;\u3000")
         verb = _VERB_AT_END.search(segment)
         if verb is None:
             continue
@@ -64,8 +65,9 @@ def head_events(line: str) -> list[DatedEvent]:
 
 
 def order_numbers(lines: list[str]) -> tuple[str, ...]:
-    """令号/公告号 stated in head lines: `国家市场监督管理总局令第45号`."""
-    found = [re.sub(r"\s+", "", m.group(0)) for line in lines for m in _ORDER_NUMBER.finditer(line)]
+    """令号/公告号 stated in head lines (`国家市场监督管理总局令第45号`, also split over two lines)."""
+    text = " ".join(CN_DATE.sub(" ", line) for line in lines)
+    found = [re.sub(r"\s+", "", m.group(0)) for m in _ORDER_NUMBER.finditer(text)]
     return tuple(dict.fromkeys(found))
 
 
@@ -80,6 +82,20 @@ def effective_events(text: str) -> list[DatedEvent]:
         if date:
             events.append(DatedEvent("施行", iso_date(date), "", sentence))
     return events
+
+
+def effective_on_event(text: str, events: list[DatedEvent]) -> list[DatedEvent]:
+    """`自公布之日起施行`: the 施行 date is the date of the event it names (公布, 发布; 印发 for a notice)."""
+    match = _ON_EVENT.search(text)
+    if match is None:
+        return []
+    kinds = (match.group(1), "成文") if match.group(1) == "印发" else (match.group(1),)
+    event = next((e for e in events if e.kind in kinds), None)
+    if event is None:
+        return []
+    start = max(text.rfind("\n", 0, match.start()), text.rfind("。", 0, match.start())) + 1
+    end = text.find("。", match.end())
+    return [DatedEvent("施行", event.date, "", text[start : end + 1 if end >= 0 else len(text)].strip())]
 
 
 def validity(text: str) -> str:

@@ -15,6 +15,7 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 _BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "div", "td", "th")
+_LAYOUT = ("p", "div", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6")
 _TITLE_SEPARATORS = re.compile(r"\s*[_｜|]\s*|\s+[-–—]\s+")
 _BOILERPLATE = re.compile(r"^(【?\s*(打印本页|关闭窗口|返回顶部|分享到)\s*】?\s*)+$")
 
@@ -40,8 +41,8 @@ def _blocks(soup: BeautifulSoup) -> list[str]:
     blocks: list[str] = []
     last_table = None
     for element in soup.find_all(_BLOCKS):
-        if element.name in ("td", "th") or (element.name != "tr" and element.find(_BLOCKS)):
-            continue
+        if element.name in ("td", "th") or element.find(_BLOCKS if element.name != "tr" else _LAYOUT):
+            continue  # an outer block, or a layout row around paragraphs: its inner blocks are read instead
         if element.name == "tr":
             table = element.find_parent("table")
             text = "\t".join(_inline_text(cell).replace("\n", " ") for cell in element.find_all(["td", "th"]))
@@ -69,5 +70,7 @@ def html_document_text(html: str) -> str:
     blocks = _blocks(BeautifulSoup(summary, "lxml"))
     title = page_title(html)
     if title and not any(block.startswith("#") for block in blocks[:12]):
+        if blocks and blocks[0] == title:
+            blocks.pop(0)  # the title set as a bold paragraph: it becomes the heading
         blocks.insert(0, f"# {title}")
     return "\n\n".join(blocks)

@@ -14,6 +14,7 @@ KIND_MARKERS = ("任务清单", "解读", "实施意见", "实施方案", "指�
 # Kinds of laws, regulations and rules: the title ends with one (`企业信息公示暂行条例` → 条例).
 STATUTE_KINDS = ("实施细则", "细则", "条例", "规定", "办法", "规则", "决定", "解释", "法")
 NOTICE_KINDS = ("意见", "方案", "规划", "计划", "公告", "通告", "通报", "批复", "函")
+_STATUS_SUFFIX = re.compile(r"[（(][^（）()]{1,12}[）)]$")  # （试行）, （2018年修正）
 LEVELS = ("法律", "行政法规", "地方性法规", "部门规章", "地方政府规章", "司法解释", "规范性文件")
 _ISSUER_LINE = re.compile(r"^(.{4,40}?)\s*文件$")
 
@@ -95,9 +96,10 @@ def find_kind(title: str) -> str:
     """What the title names: the kind of what a 通知 issues or forwards (《…实施方案》的通知 → 实施方案)."""
     inner = re.findall(r"《([^》]+)》", title)
     for text in [*inner, title]:
+        text = _STATUS_SUFFIX.sub("", text)  # `…办法（试行）` is a 办法
         for marker in KIND_MARKERS[:-1]:
             if text.endswith(marker) or marker in text:
-                return marker
+                return "办法" if marker == "管理办法" else marker
         for marker in (*STATUTE_KINDS, *NOTICE_KINDS):
             if text.endswith(marker):
                 return "细则" if marker == "实施细则" else marker

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from corpus.models import Paragraph
 from corpus.normalize import clean_span, is_continuation, strip_markup
-from corpus.patterns import STRUCTURE_START
+from corpus.patterns import ARTICLE_NUMBER, STRUCTURE_START
 
 _UNITS_ONLY = re.compile(r"^[〔\[［【（(]?\s*(牵头)?单位[:：]|^[〔\[［【]\s*\S*(牵头|负责)")
 
@@ -39,13 +39,19 @@ def _line_groups(raw: str, start: int, end: int) -> list[list[tuple[int, int]]]:
                 groups.append(current)
             current = []
             continue
-        if current and STRUCTURE_START.match(strip_markup(text)):
+        if current and starts_unit(strip_markup(text), raw[current[-1][0] : current[-1][1]]):
             groups.append(current)
             current = []
         current.append(line)
     if current:
         groups.append(current)
     return groups
+
+
+def starts_unit(line: str, previous: str) -> bool:
+    """A numbered line starts a new unit; so does `第二条…` without a space right after a finished sentence."""
+    finished = previous.rstrip()[-1:] in ("。", "；", "：", "！", "？")
+    return bool(STRUCTURE_START.match(line) or (finished and ARTICLE_NUMBER.match(line)))
 
 
 def is_rule_line(text: str) -> bool:

@@ -8,6 +8,7 @@ from corpus.chunking import clause_passages, table_passages
 from corpus.head import (
     cited_basis,
     effective_events,
+    effective_on_event,
     head_events,
     issuing_body,
     order_numbers,
@@ -60,26 +61,31 @@ def describe(
     """The document's metadata, from its head and body."""
     lines = head_lines(raw, paragraphs, clauses)
     events = [event for line in lines for event in head_events(line)]
-    events += [e for e in effective_events(raw) if not any(h.kind == "施行" for h in events)][:1]
+    if not any(event.kind == "施行" for event in events):
+        # Its own 施行 clause comes last; earlier ones cite other documents.
+        events += effective_events(raw)[-1:]
     title = find_title(paragraphs)
     issuer = find_issuer(paragraphs) or issuing_body(tuple(events))
     own_numbers = standalone_doc_numbers(paragraphs) + order_numbers(lines)
     if not any(e.kind in ("通过", "公布", "发布") for e in events):
         events = signature_event(paragraphs, issuer) + events
+    if not any(e.kind == "施行" for e in events):
+        events += effective_on_event(raw, events)
     kind = find_kind(title)
     level = find_level(kind, issuer, own_numbers, adopted=any(e.kind == "通过" for e in events))
     adopting = " ".join(e.body for e in events if e.body)
+    date = primary_date(tuple(events)) or find_date(paragraphs)
     return DocumentMeta(
         doc_id=doc_id,
         title=title,
         issuer=issuer,
         doc_numbers=own_numbers,
         cited_doc_numbers=cited_doc_numbers(raw, own_numbers),
-        date=primary_date(tuple(events)) or find_date(paragraphs),
+        date=date,
         locality=Locality() if level in NATIONAL_LEVELS else find_locality(f"{issuer}{title}{adopting}"),
         kind=kind,
         attachment_kinds=attachment_kinds(paragraphs),
-        year=doc_number_year(own_numbers),
+        year=doc_number_year(own_numbers) or (int(date[:4]) if date else None),
         recipients=find_recipients(paragraphs),
         source_path=source_path,
         sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),

@@ -28,6 +28,8 @@ DIVISION_LEVELS = {"编": 0, "分编": 1, "章": 2, "节": 3}
 # An article starts a paragraph with its number and a space (or a bracketed caption): `第十八条 县级…`.
 # A cross-reference (`第十八条规定的…`) has no space after the number, so it never starts an article.
 ARTICLE_START = re.compile(rf"^第([{_CN_COUNT}\d]+)条(?:之([{_CN_COUNT}]+))?(?:[\s\u3000]+|(?=[【\[［])|$)")
+# An article number without a space (`第一条为了…`): an article only where the numbering continues.
+ARTICLE_NUMBER = re.compile(rf"^第([{_CN_COUNT}\d]+)条(?:之([{_CN_COUNT}]+))?")
 # Any line that starts a structural unit of either family: no line break before it is an artefact.
 STRUCTURE_START = re.compile(f"{HEADING_START.pattern}|{ARTICLE_START.pattern}|{DIVISION_HEADING.pattern}")
 

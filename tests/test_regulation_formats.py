@@ -154,3 +154,30 @@ def test_gb18030_with_crlf_and_big5(tmp_path: Path) -> None:
 
 def test_compatibility_code_points_fold_but_punctuation_stays() -> None:
     assert fold_compatibility("⼈⺠政府⻔户⽤（一）：，") == "人民政府门户用（一）：，"
+
+
+LAYOUT_PAGE = """<html><head><title>青禾市诚信建设条例 - 青禾人大网</title></head><body>
+<div id="nav"><a href="/">首页</a> <a href="/xw">新闻中心</a> <a href="/fg">法规库</a></div>
+<table width="100%"><tr><td><table><tr><td>
+<p align="center"><b>青禾市诚信建设条例</b></p>
+<p>2022年8月30日 青禾市第九届人民代表大会常务委员会第三次会议通过</p>
+<p>第一条 为了推进诚信建设，根据有关法律、法规，结合本市实际，制定本条例。本条例适用于本市行政区域。</p>
+<p>第二条 诚信建设包括下列内容：</p><p>（一）政务诚信；</p><p>（二）商务诚信。</p>
+<p>第三条 本条例自2023年1月1日起施行。</p>
+</td></tr></table></td></tr></table>
+<div class="foot">版权所有 青禾人大网</div></body></html>"""
+
+
+def test_web_page_laid_out_in_tables(tmp_path: Path) -> None:
+    path = tmp_path / "page.htm"
+    path.write_text(LAYOUT_PAGE, "utf-8")
+    text = load_document(path)
+    assert text.startswith("# 青禾市诚信建设条例\n\n2022年8月30日")
+    assert text.count("第一条") == 1 and "新闻中心" not in text and "版权所有" not in text
+    doc = parse_document("page", text)
+    assert [p.section_path for p in doc.passages if p.kind == "article"] == [
+        ("第一条",),
+        ("第二条",),
+        ("第三条",),
+    ]
+    assert doc.meta.issuer == "青禾市人民代表大会常务委员会" and doc.meta.effective_date == "2023-01-01"

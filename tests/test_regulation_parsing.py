@@ -280,7 +280,7 @@ def test_synthetic_notice_in_a_web_page() -> None:
 def test_a_notice_issuing_a_regulation_cites_its_articles_under_the_attachment() -> None:
     doc = parse_file(SYNTHETIC / "青禾市信用修复管理办法的通知.txt")
     meta = doc.meta
-    assert (meta.kind, meta.level, meta.doc_number) == ("管理办法", "规范性文件", "青发改信用〔2024〕8号")
+    assert (meta.kind, meta.level, meta.doc_number) == ("办法", "规范性文件", "青发改信用〔2024〕8号")
     assert (meta.date, meta.effective_date, meta.validity) == ("2024-04-08", "2024-05-01", "有效期5年")
     assert meta.cites == ("江南省社会信用条例",)  # what it issues is not its basis
     check_articles(
