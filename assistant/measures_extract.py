@@ -12,6 +12,7 @@ is kept only as the oracle that test measures recall against (tests/data/measure
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,11 +22,11 @@ from corpus import Passage
 # Categories with the words that name their subjects, most specific first (a unit takes the first that matches).
 CATEGORY_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("失信被执行人", ("失信被执行人", "有履行能力但拒不履行")),
-    ("重点关注", ("重点关注",)),
+    ("重点关注", ("重点关注", "一般失信", "不良信息主体")),
     ("低风险", ("风险较低", "风险小", "低风险", "信用等级较高")),
     ("高风险", ("风险较高", "高风险", "结果为“差”")),
     ("失信整改", ("约谈", "限期整改", "整改不到位", "未整改")),
-    ("严重失信", ("严重失信", "联合惩戒对象", "严重违法失信", "惩戒措施", "失信主体", "禁入", "屡犯不改")),
+    ("严重失信", ("严重失信", "联合惩戒对象", "严重违法", "惩戒措施", "失信主体", "禁入", "屡犯不改")),
     (
         "守信激励",
         (
@@ -53,7 +54,7 @@ ACTION_CUES = (
 # Units about the system itself, not a measure on a subject: naming lists, repair, objections, publicity.
 NOT_A_MEASURE = (
     "认定办法", "认定管理", "认定机制", "名单认定", "错误认定", "管理办法", "停止公示", "终止实施", "信用修复", "修复完成", "异议", "宣传", "典型案例", "措施清单",
-    "应当遵循", "相适应", "机制", "落实不力", "制定", "规定的其他",
+    "应当遵循", "相适应", "落实不力", "制定", "的其他", "移出", "停止实施", "不符合",
 )  # fmt: skip
 PENALTY_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("分级分类监管", ("抽查比例", "抽查")),
@@ -74,6 +75,7 @@ INCENTIVE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 INCENTIVE_CATEGORIES = ("守信激励", "低风险")
 ITEM = re.compile(r"(?:[（(][一二三四五六七八九十]+[）)]|[（(]\d+[）)]|\d+[.．、])\s*")
+_NOT_MEASURE_LISTS = re.compile(r"(?:下列|以下)[^，,：:]{0,6}(?:条件|情形|原则|行为|信息|事项)")
 _UNITS_NOTE = re.compile(
     r"[（(〔](?:牵头单位|责任单位|各)"
 )  # "（牵头单位：…）" after a clause is not part of it
@@ -112,7 +114,7 @@ def units(text: str) -> list[Unit]:
     cuts.update(m.end() for m in _NEW_CLAUSE.finditer(text))
     found = []
     bounds = sorted(cuts)
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         piece = text[start:end]
         stripped = piece.strip()
         if len(stripped) < 4:
@@ -135,10 +137,10 @@ def kind_of(text: str, category: str) -> str:
 
 
 def is_lead_in(unit: Unit) -> bool:
-    """A sentence that opens a list: "…采取下列惩戒措施：", "…可以采取以下激励措施:"."""
-    return unit.text.endswith(("：", ":")) and (
-        "下列" in unit.text or "以下" in unit.text or "措施" in unit.text
-    )
+    """A sentence that opens a list of measures: "…采取下列惩戒措施：", "…可以采取以下激励措施:" (not a list of
+    conditions, cases or acts: "应当符合下列条件：", "下列行为属于严重失信行为：")."""
+    text = unit.text
+    return text.endswith(("：", ":")) and "措施" in text and not _NOT_MEASURE_LISTS.search(text)
 
 
 def label(text: str) -> str:
@@ -151,6 +153,8 @@ def unit_categories(unit: Unit, context: str) -> list[str]:
     an enumerated item stands under."""
     if any(word in unit.text for word in NOT_A_MEASURE) or unit.text.endswith(("：", ":")):
         return []
+    if "机制" in unit.text and not any(word in unit.text for word in ("限制", "禁入")):
+        return []  # building a mechanism is not a measure, unless the sentence also restricts someone
     categories = categories_of(unit.text)
     listed = unit.is_item and bool(context)
     if not categories and listed:

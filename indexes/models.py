@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corpus.jurisdiction import MatchKind, best_relation
 from corpus.models import DocumentMeta, Locality, Passage
-from corpus.places import MatchKind, best_relation, readings_of
+from corpus.places import readings_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,9 @@ def contract_config(api_key: str, max_examples: int, seed: int) -> SchemathesisC
                     # Likewise an uploaded question set: its rows are validated (422 with a row-by-row report).
                     "include-path": "/v1/evals",
                     "include-method": "POST",
-                    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "422"]}},
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "422"]}
+                    },
                 },
             ],
         }

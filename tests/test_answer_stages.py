@@ -56,7 +56,9 @@ def test_a_version_is_asked_like_a_number_in_its_unit() -> None:
 
 def test_a_task_table_row_restating_the_sentence_gives_its_units(policy_corpus) -> None:  # type: ignore[no-untyped-def]
     passages = policy_corpus.passages
-    clause = next(p for p in passages if p.doc_id == "chaoyang-2020" and "降低重错码率" in p.text and p.kind == "clause")
+    clause = next(
+        p for p in passages if p.doc_id == "chaoyang-2020" and "降低重错码率" in p.text and p.kind == "clause"
+    )
     sentence = "全面落实统一社会信用代码制度，降低重错码率。"
     evidence = Evidence(sentence, Hit(clause, policy_corpus.documents[clause.doc_id], 1.0), 0, 1.0, 0.9, 0.9)
     row = mirrored_row(evidence, passages)
@@ -71,7 +73,12 @@ def test_wording_model_matches_scikit_learn() -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    questions = ["濮阳信用修复怎么办理？", "去年有多少家企业完成修复？", "朝阳由哪个部门牵头？", "手续费多少钱？"] * 3
+    questions = [
+        "濮阳信用修复怎么办理？",
+        "去年有多少家企业完成修复？",
+        "朝阳由哪个部门牵头？",
+        "手续费多少钱？",
+    ] * 3
     labels = [True, False, True, False] * 3
     model, held_out = fit_wording(questions, labels)
     assert len(held_out) == len(questions) and all(0.0 <= p <= 1.0 for p in held_out)
@@ -91,7 +98,15 @@ def test_shipped_answerability_model_carries_its_wording_model() -> None:
 
 
 def test_a_later_part_names_its_topic_by_the_head_of_a_first_part_phrase() -> None:
-    first = [("区里", "s"), ("的", "uj"), ("公共信用信息", "n"), ("管理", "vn"), ("平台", "n"), ("要", "v"), ("建成", "v")]
+    first = [
+        ("区里", "s"),
+        ("的", "uj"),
+        ("公共信用信息", "n"),
+        ("管理", "vn"),
+        ("平台", "n"),
+        ("要", "v"),
+        ("建成", "v"),
+    ]
     assert noun_chunks(first) == ["公共信用信息管理平台"]
     later = [("平台", "n"), ("安全", "an"), ("上", "f"), ("有", "v"), ("什么", "r"), ("要求", "v")]
     assert resolve_ellipsis(first, later) == "公共信用信息管理平台安全上有什么要求"
@@ -103,7 +118,9 @@ def test_a_later_part_names_its_topic_by_the_head_of_a_first_part_phrase() -> No
 
 def test_a_comparison_side_drops_the_other_place_and_the_document_it_issued() -> None:
     question = "统一社会信用代码方面，河南省的方案和朝阳市分别提了什么要求？"
-    assert side_question(question, "朝阳", ("河南", "朝阳")) == "统一社会信用代码方面，朝阳市分别提了什么要求？"
+    assert (
+        side_question(question, "朝阳", ("河南", "朝阳")) == "统一社会信用代码方面，朝阳市分别提了什么要求？"
+    )
     assert "朝阳" not in side_question(question, "河南", ("河南", "朝阳"))
 
 
@@ -116,10 +133,17 @@ def test_places_that_mean_the_same_document_do_not_make_a_comparison(assistant) 
 def test_a_task_table_row_is_quoted_as_the_body_clause_it_restates(policy_corpus) -> None:  # type: ignore[no-untyped-def]
     passages, documents = policy_corpus.passages, policy_corpus.documents
     row = next(p for p in passages if p.kind == "table_row" and "降低重错码率" in p.text)
-    clause = next(p for p in passages if p.kind == "clause" and p.doc_id == row.doc_id and "降低重错码率" in p.text)
+    clause = next(
+        p for p in passages if p.kind == "clause" and p.doc_id == row.doc_id and "降低重错码率" in p.text
+    )
     row_evidence = Evidence(row.text, Hit(row, documents[row.doc_id], 1.0), 0, 1.1, 0.9, 0.5)
     clause_evidence = Evidence(
-        "全面落实统一社会信用代码制度，降低重错码率。", Hit(clause, documents[clause.doc_id], 0.9), 3, 1.0, 0.9, 0.5
+        "全面落实统一社会信用代码制度，降低重错码率。",
+        Hit(clause, documents[clause.doc_id], 0.9),
+        3,
+        1.0,
+        0.9,
+        0.5,
     )
     assert body_clause(row_evidence, [row_evidence, clause_evidence]) is clause_evidence
     assert body_clause(clause_evidence, [clause_evidence, row_evidence]) is clause_evidence
@@ -178,8 +202,12 @@ def test_a_document_names_its_recipients_from_its_head(policy_corpus, assistant)
 def test_coverage_floor_is_the_lowest_with_only_answerable_questions_above_it() -> None:
     from assistant.policy_qa.answerability import AnswerabilityFeatures, fit_coverage_floor
 
-    def row(typed_lexical: float, answerable: bool, uncovered: float = 0.0) -> tuple[AnswerabilityFeatures, bool]:
-        return AnswerabilityFeatures(1.1, 0.9, typed_lexical, 1.0, 0.1, uncovered, typed_lexical, 0.3), answerable
+    def row(
+        typed_lexical: float, answerable: bool, uncovered: float = 0.0
+    ) -> tuple[AnswerabilityFeatures, bool]:
+        return AnswerabilityFeatures(
+            1.1, 0.9, typed_lexical, 1.0, 0.1, uncovered, typed_lexical, 0.3
+        ), answerable
 
     rows = [row(0.92, True)] * 12 + [row(0.86, False)] + [row(0.99, False, uncovered=0.4)]
     assert fit_coverage_floor(rows) == 0.9  # 0.85 would take in an unanswerable question

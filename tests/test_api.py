@@ -67,7 +67,9 @@ def test_conversation_follow_up_over_http(client: TestClient) -> None:
         "/v1/ask", json={"question": "翁源县青云茶业有限公司的信用状况怎么样？"}, headers=KEY
     ).json()
     follow = client.post(
-        "/v1/ask", json={"question": "那它怎么修复？", "conversation_id": first["conversation_id"]}, headers=KEY
+        "/v1/ask",
+        json={"question": "那它怎么修复？", "conversation_id": first["conversation_id"]},
+        headers=KEY,
     ).json()
     assert follow["route"] == "repair_steps" and follow["subject"]["name"] == "翁源县青云茶业有限公司"
 

@@ -152,7 +152,11 @@ def test_part_verdicts_read_each_part_in_its_own_block() -> None:
     assert part_verdicts("现有政策文件未涉及……", True, parts) == [False, True]
 
 
-PROBE_FLOORS = {"strict_pass": 0.84, "false_refusal_rate": 0.07, "refusal_recall": 0.85}  # 0.871 / 0.050 / 0.900
+PROBE_FLOORS = {
+    "strict_pass": 0.84,
+    "false_refusal_rate": 0.07,
+    "refusal_recall": 0.85,
+}  # 0.871 / 0.050 / 0.900
 
 
 @pytest.mark.slow

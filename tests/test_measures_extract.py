@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from assistant.measures_extract import extract_measures, units
-from corpus import Passage, ParsedDocument, fold
+from corpus import ParsedDocument, Passage, fold
 
 ORACLE = Path(__file__).parent / "data" / "measures_oracle.json"
 
@@ -108,3 +108,21 @@ def test_recall_of_the_hand_typed_catalogue(corpus_docs: dict[str, ParsedDocumen
     assert len(missed) <= 1, missed  # 38 of 38 when written; one may move with a parser change
     per_document = {doc_id: sum(m.doc_id == doc_id for m in measures) for doc_id in corpus_docs}
     assert all(count >= 5 for count in per_document.values()), per_document
+
+
+def test_the_clerk_lists_a_regulations_measures_cited_to_its_article() -> None:
+    """Measures for 严重失信 from a (synthetic) provincial regulation reach the clerk's list for a county in that
+    province, each cited to its article and labelled as applying province-wide."""
+    from assistant.citations import CitationList
+    from assistant.tools.measures import applicable_measures
+    from corpus import DocumentMeta, Locality
+
+    province = Locality("山东省")
+    regulation = DocumentMeta("syn-reg", "山东省社会信用示例条例", "", (), (), None, province, "条例")
+    documents = {"syn-reg": regulation}
+    catalogue = extract_measures(article_passages())
+    result = applicable_measures(["严重失信"], "历下区", catalogue, documents, CitationList(documents))
+    assert "限制参加政府采购" in result.text and "（山东省条例，适用于全省）" in result.text
+    cited = result.citations.items
+    assert cited and all(c.section_path == "第四章 信用激励和惩戒 > 第三十条" for c in cited)
+    assert all(c.quote in c.passage for c in cited)

@@ -39,11 +39,14 @@ class QuestionShape:
 
 
 def localities_in(question: str) -> tuple[str, ...]:
-    """Places of the national table named in the question, in order, as written, without overlaps.
-
-    Adjacent names are one place (常州新北区, 北京朝阳区, 深圳经济特区): see `corpus.places.find_places`.
+    """Places of the national table named in the question, in order, as first written, each place once
+    (濮阳市…濮阳 → 濮阳市). Adjacent names are one place (常州新北区, 北京朝阳区, 深圳经济特区): see
+    `corpus.places.find_places`.
     """
-    return tuple(dict.fromkeys(mention.text for mention in find_places(question)))
+    first: dict[object, str] = {}
+    for mention in find_places(question):
+        first.setdefault(mention.locality, mention.text)
+    return tuple(first.values())
 
 
 _AMOUNT_ASKED = re.compile(r"多少|几[百千万]?元|金额|价格|标准是")

@@ -9,6 +9,8 @@ from assistant.tools.common import ToolResult, documents_by_locality
 from assistant.tools.status import subject_header
 from connectors import SubjectProfile
 from corpus import DocumentMeta
+from corpus.jurisdiction import scope_note
+from indexes import locality_match
 
 CATEGORY_TITLES = {
     "守信激励": "守信联合激励措施",
@@ -55,6 +57,14 @@ def categories_of(profile: SubjectProfile) -> tuple[list[str], list[RecordRef]]:
     return categories, records
 
 
+def source_label(doc: DocumentMeta, locality: str | None) -> str:
+    """（濮阳市，濮信用〔2020〕3号）; a document that reaches the place asked from above or nationally says so:
+    （《山东省社会信用条例》）（山东省条例，适用于全省）."""
+    number = doc.doc_number or f"《{doc.title}》"
+    note = scope_note(locality_match(locality, doc), doc.locality, doc.kind) if locality else ""
+    return f"（{number}）{note}" if note else f"（{doc.locality.label or '全国'}，{number}）"
+
+
 def measures_lines(
     categories: list[str],
     locality: str | None,
@@ -75,7 +85,7 @@ def measures_lines(
         for m in found:
             doc = documents[m.doc_id]
             number = citations.cite(m.passage, m.quote)
-            lines.append(f"- 【{m.kind}】{m.measure}（{doc.locality.label}，{doc.doc_number}）[{number}]")
+            lines.append(f"- 【{m.kind}】{m.measure}{source_label(doc, locality)}[{number}]")
             rows.append(
                 {
                     "category": category,
