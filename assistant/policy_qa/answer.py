@@ -33,7 +33,8 @@ from assistant.policy_qa.render import answer_text, lead_lines
 from assistant.policy_qa.shapes import compare, multi_part
 from assistant.policy_qa.sides import Side, distinct_sides, documents_named
 from corpus import DocumentMeta, Passage
-from indexes import Hit, HybridRetriever, locality_matches
+from corpus.jurisdiction import scope_note
+from indexes import Hit, HybridRetriever, locality_match, locality_matches
 
 TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
@@ -169,7 +170,10 @@ class PolicyQA:
     ) -> Answer:
         assessed = self.assess(question, frame, locality, doc_ids)
         citations = CitationList(self.documents)
-        statements = self.statements(question, frame, assessed, citations)
+        statements = [
+            replace(s, scope=scope_label(locality, s.doc))
+            for s in self.statements(question, frame, assessed, citations)
+        ]
         if not assessed.verdict.answerable or not statements:
             return self.refuse(question, assessed.hits, assessed.verdict.reason or "相关条文中没有所问内容")
         leads = lead_lines(statements, label_places=not frame.localities)
@@ -241,3 +245,9 @@ class PolicyQA:
                 f"{doc.locality.label}《{short_title(doc)}》{row.section_label}：{row.text}（责任单位：{units}）[{number}]"
             )
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+
+
+def scope_label(locality: str | None, doc: DocumentMeta) -> str:
+    """「（山东省条例，适用于全省）」 when a document of the province above (or a national rule) answers for the
+    place asked; nothing for the place's own documents or when no place was asked."""
+    return scope_note(locality_match(locality, doc), doc.locality, doc.kind) if locality else ""

@@ -123,6 +123,8 @@ class Statement:
     passage: Passage
     quote: str = ""
     note: str = ""  # 牵头/责任单位 and the bodies a clause names, for who questions
+    sentences: tuple[str, ...] = ()  # the evidence sentences the lead is taken from
+    scope: str = ""  # how a document of another place answers here: 「（山东省条例，适用于全省）」
 
 
 def compose_statements(
@@ -136,7 +138,30 @@ def compose_statements(
     """What the sources say for one (sub-)question, best first; [] when no evidence fits the aspect."""
     chosen = choose_evidence(evidence, frame)
     scorer = relevance or (lambda text: 0.0)
-    return [statement(e, frame, citations, passages, index, scorer) for e in chosen]
+    return [
+        statement(e, frame, citations, passages, index, scorer, companion(e, evidence, frame)) for e in chosen
+    ]
+
+
+COMPANION_MARGIN = 0.08  # a second sentence of the same clause this close to the best joins the lead
+COMPANION_ASPECTS = (
+    "how",
+    "whether",
+    "what",
+    "items",
+)  # procedures and yes/no questions often take two steps
+
+
+def companion(best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame) -> Evidence | None:
+    """The next sentence of the same clause that answers nearly as well (a procedure's second step)."""
+    if frame.main_aspect not in COMPANION_ASPECTS:
+        return None
+    for other in evidence[:6]:
+        if other.score < best.score - COMPANION_MARGIN:
+            return None
+        if other is not best and other.hit.passage.passage_id == best.hit.passage.passage_id:
+            return other
+    return None
 
 
 def choose_evidence(evidence: Sequence[Evidence], frame: QuestionFrame) -> list[Evidence]:
@@ -221,7 +246,11 @@ def body_clause(best: Evidence, evidence: Sequence[Evidence], window: int = 10) 
         return best
     for candidate in evidence[:window]:
         same_document = candidate.hit.passage.doc_id == best.hit.passage.doc_id
-        if same_document and candidate.hit.passage.kind != "table_row" and restates(best.text, candidate.text):
+        if (
+            same_document
+            and candidate.hit.passage.kind != "table_row"
+            and restates(best.text, candidate.text)
+        ):
             return candidate
     return best
 
@@ -249,6 +278,7 @@ def statement(
     passages: Sequence[Passage],
     index: dict[str, int],
     relevance: Relevance,
+    second: Evidence | None = None,
 ) -> Statement:
     passage, doc = evidence.hit.passage, evidence.hit.document
     extra = following_clauses(passage, passages, index)
@@ -258,14 +288,24 @@ def statement(
         lead, quote = list_lead([plain(i) for i in items]), ""
     else:
         lead = cut(evidence.text, relevance)
-        quote = crop_around(plain(evidence.text), lead.strip("…")) if lead.startswith("…") or lead.endswith("…") else ""
+        quote = (
+            crop_around(plain(evidence.text), lead.strip("…"))
+            if lead.startswith("…") or lead.endswith("…")
+            else ""
+        )
+        if second is not None:
+            steps = sorted((evidence, second), key=lambda e: passage.text.find(e.text[:10]))
+            lead = "".join(cut(e.text, relevance) for e in steps)
     note = ""
     if frame.main_aspect == "who":
         note = units_note(passage)
-        if not (passage.lead_units or passage.responsible_units) and (row := mirrored_row(evidence, passages)):
+        if not (passage.lead_units or passage.responsible_units) and (
+            row := mirrored_row(evidence, passages)
+        ):
             numbers.append(citations.cite(row))
             note = f"任务清单{row.section_label}：{units_note(row)}"
-    return Statement(lead, tuple(dict.fromkeys(numbers)), doc, passage, quote, note)
+    used = (evidence.text, second.text) if second is not None else (evidence.text,)
+    return Statement(lead, tuple(dict.fromkeys(numbers)), doc, passage, quote, note, used)
 
 
 def marks(numbers: Sequence[int]) -> str:

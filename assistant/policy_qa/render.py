@@ -45,7 +45,7 @@ def lead_lines(statements: Sequence[Statement], label_places: bool = False) -> l
     places = {s.doc.doc_id for s in statements}
     for group in merged(statements):
         numbers = [n for s in group for n in s.numbers]
-        note = "".join(f"（{s.note}）" for s in group[:1] if s.note)
+        note = "".join(f"（{s.note}）" for s in group[:1] if s.note) + group[0].scope
         if len(group) > 1:
             names = "、".join(dict.fromkeys(place_of(s.doc) for s in group))
             lines.append(f"{names}的文件均规定：{group[0].lead}{marks(numbers)}{note}")

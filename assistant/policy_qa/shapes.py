@@ -33,6 +33,7 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
     citations = CitationList(qa.documents)
     lines, answered, hits = [], 0, []
     cited: list[Statement] = []
+    used: set[str] = set()
     anchor: tuple[str, ...] = ()
     wording = qa.model.wording_probability(question)  # the model was fitted on whole questions
     first = qa.tagged(frame.parts[0])
@@ -46,11 +47,14 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
         if number > 1 and points_back(qa, part, part_frame):
             asked = f"{frame.parts[0]}，{asked}"
         assessed = assess_part(qa, asked, part_frame, locality, anchor, wording)
+        fresh = [e for e in assessed.evidence if e.text not in used]  # each part its own sentences
+        assessed = replace(assessed, evidence=fresh or assessed.evidence)
         hits += assessed.hits
         statements = qa.statements(asked, part_frame, assessed, citations)
         if assessed.verdict.answerable and statements:
             answered += 1
             cited.append(statements[0])
+            used.update(statements[0].sentences)
             lines.append(f"（{number}）{part}？" + lead_lines(statements[:1])[0])
             anchor = anchor or (statements[0].doc.doc_id,)
         else:
