@@ -70,3 +70,12 @@ def test_publication_period_questions_are_recognised() -> None:
     assert asks_publication_period("信用中国网站上的行政处罚信息公示多久？")
     assert asks_publication_period("被罚款以后多久能把记录撤下来？")
     assert not asks_publication_period("重点关注名单过多久可以申请移出？")
+
+
+def test_two_places_in_passing_are_no_comparison() -> None:
+    from assistant.policy_qa.sides import compares
+
+    a, b = Side("甲省", ("a",), "甲省"), Side("乙省", ("b",), "乙省")
+    assert compares("甲省和乙省对信用修复怎么规定？", [a, b])
+    assert compares("查信用信息要花钱吗？甲省、乙省分别怎么规定？", [a, b])
+    assert not compares("公司注册在甲省，被乙省的部门罚了款，多久公示？", [a, b])

@@ -31,7 +31,7 @@ from assistant.policy_qa.frame import (
 from assistant.policy_qa.lead import Relevance
 from assistant.policy_qa.render import answer_text, lead_lines
 from assistant.policy_qa.shapes import compare, multi_part
-from assistant.policy_qa.sides import Side, distinct_sides, documents_named
+from assistant.policy_qa.sides import Side, compares, distinct_sides, documents_named
 from corpus import DocumentMeta, Passage
 from corpus.jurisdiction import scope_note
 from indexes import Hit, HybridRetriever, locality_match, locality_matches
@@ -138,7 +138,7 @@ class PolicyQA:
         if frame.is_document_question and (about := self.document_answer(question, frame)):
             return about
         sides = self.sides(question, frame)
-        if len(sides) >= 2:
+        if compares(question, sides):
             return compare(self, question, frame, sides)
         if len(frame.parts) > 1:
             return multi_part(self, question, frame, locality)
@@ -152,6 +152,12 @@ class PolicyQA:
         ]
         named = documents_named(question, self.documents.values(), self.titles)
         return distinct_sides([*places, *named])
+
+    def own_documents(self, place: str) -> tuple[str, ...]:
+        """The documents a place named as a side means: its own and those of the divisions above it, not the
+        national rules (they apply to every side alike)."""
+        meant = self.finder.documents_meant(place)
+        return tuple(sorted(d for d in meant if self.documents[d].locality.label))
 
     def relevance(self, question: str, frame: QuestionFrame) -> Relevance:
         """How much a piece of a sentence answers the question: shared words, and the asked detail."""

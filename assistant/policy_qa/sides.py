@@ -75,6 +75,26 @@ def documents_named(question: str, documents: Iterable[DocumentMeta], titles: di
     return [side for _, side in sorted(found, key=lambda item: item[0])]
 
 
+COMPARISON_CUES = re.compile(
+    r"不同|区别|差异|差别|相比|比较|异同|一样|分别|各自|各是|各怎么|各有|各地|两地|哪个更|有何不同"
+)
+_JOINED = r"[和与跟及、,，]|以及|还有"
+
+
+def compares(question: str, sides: Sequence[Side]) -> bool:
+    """Is the question a comparison of its sides: it says so (有什么不同, 分别, 一样吗), or it names two sides
+    joined together ("山东和深圳怎么规定"), not merely two places in passing ("注册在江苏，被浙江罚了")."""
+    if len(sides) < 2:
+        return False
+    if COMPARISON_CUES.search(question):
+        return True
+    mentions = [re.escape(side.mention) for side in sides if side.mention]
+    if len(mentions) < 2:
+        return False
+    names = "|".join(mentions)
+    return bool(re.search(rf"(?:{names})[省市县区]?(?:的)?(?:{_JOINED})(?:{names})", question))
+
+
 def distinct_sides(sides: Sequence[Side]) -> list[Side]:
     """Sides that mean different documents (the first naming of a set of documents wins)."""
     seen: set[frozenset[str]] = set()
