@@ -14,7 +14,12 @@ from assistant.policy_qa.question import QuestionShape, localities_in, shape_of
 
 # What is asked, by interrogative. Order matters: the first aspect found is the main one.
 ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("who", re.compile(r"谁|哪(个|些|几个|几家)?(部门|单位|机关|机构|方面)|牵头|负责|主管|认定的|来管|责任(单位|部门)")),
+    (
+        "who",
+        re.compile(
+            r"谁|哪(个|些|几个|几家)?(部门|单位|机关|机构|方面)|牵头|负责|主管|认定的|来管|责任(单位|部门)"
+        ),
+    ),
     (
         "quantity",
         re.compile(
@@ -35,7 +40,10 @@ DOCUMENT_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("recipients", re.compile(r"主送|下发|发给|发到|印发给|哪些单位(收|执行)")),
-    ("parts", re.compile(r"组成|几部分|哪几部分|附件|结构|(正文|全文|通篇).{0,4}(多少|几)(个|大)?(部分|项|条)")),
+    (
+        "parts",
+        re.compile(r"组成|几部分|哪几部分|附件|结构|(正文|全文|通篇).{0,4}(多少|几)(个|大)?(部分|项|条)"),
+    ),
     (
         "issuer",
         re.compile(
@@ -93,8 +101,13 @@ _UNIT_FAMILY = {"个月": "月", "日": "(?:工作)?[日天]", "天": "(?:工作
 
 _ASKED_DURATION = re.compile(r"多久|多长(?!度)|多少时间")  # 多长度 is no question of time
 DURATION = "时长"  # how long a state lasts (公示多久): a span answers it (三年, 3个月), a deadline (7个工作日内) does not
-WITHIN = "时限"  # how long until something is done (多长时间内办结): any span of time answers it, a date does not
-_ASKED_WITHIN = re.compile(r"(多久|多长时间|多少时间)[之以]?内")
+WITHIN = (
+    "时限"  # how long until something is done (多久要给结果): any span of time answers it, a date does not
+)
+# "V多久" with a verb of lasting asks how long the state lasts; any other 多久 asks how soon (a deadline answers).
+_ASKED_LASTING = re.compile(
+    r"(公示|公开|挂|保留|保存|展示|披露|有效|持续|限制|禁止|不得担任|影响)[^，,。？?]{0,2}(多久|多长时间|多少时间|几年)"
+)
 _SPAN_PATTERN = (
     r"(?<![\d年月第])(?:\d{1,3}|[一二三四五六七八九十两百半]+)\s*个?\s*(?:工作日|小时|[日天周月年])(?!底|初|末){within}"
     r"|[每按]个?(?:季度|半年|年度?|月度?|周|日|天)"  # how often: 多久报送一次 → 每季度
@@ -112,12 +125,14 @@ def asked_unit(question: str) -> str | None:
     match = _ASKED_UNIT.search(question)
     if match:
         return match.group(1) or match.group(2)
-    if _ASKED_WITHIN.search(question):
-        return WITHIN
-    return DURATION if _ASKED_DURATION.search(question) else None
+    if not _ASKED_DURATION.search(question):
+        return None
+    return DURATION if _ASKED_LASTING.search(question) else WITHIN
 
 
-_LASTING_SPAN = re.compile(_SPAN_PATTERN.replace("{within}", r"(?!\s*[之以]?内)"))  # 7个工作日内 is a deadline
+_LASTING_SPAN = re.compile(
+    _SPAN_PATTERN.replace("{within}", r"(?!\s*[之以]?内)")
+)  # 7个工作日内 is a deadline
 _ANY_SPAN = re.compile(_SPAN_PATTERN.replace("{within}", ""))
 
 
@@ -187,7 +202,9 @@ def side_question(question: str, locality: str, others: Sequence[str]) -> str:
     side = question
     for other in others:
         if other != locality:
-            side = re.sub(rf"{re.escape(other)}[省市县区]?(的|那份|这份)?(文件|方案|意见|通知)?[和与跟及、]?", "", side)
+            side = re.sub(
+                rf"{re.escape(other)}[省市县区]?(的|那份|这份)?(文件|方案|意见|通知)?[和与跟及、]?", "", side
+            )
     return _DOCUMENT_WORDS.sub("", side)
 
 
