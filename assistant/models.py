@@ -61,6 +61,9 @@ class Answer(BaseModel):
     )
     candidates: list[Candidate] = Field(default_factory=list, description="Subjects to choose from")
     refused: bool = Field(False, description="True when the documents do not answer the question")
+    confidence: float | None = Field(
+        None, description="How sure the assistant is that the cited passages answer the question (0–1)"
+    )
     clarification: bool = Field(False, description="True when the assistant asks back")
     related: list[Citation] = Field(default_factory=list, description="Nearest passages shown with a refusal")
     route_reasons: list[str] = Field(default_factory=list)

@@ -7,6 +7,7 @@ import datetime as dt
 from assistant import messages
 from assistant.access import ANONYMOUS, ROUTE_ACTIONS, Principal, authorize, denial_text, may
 from assistant.answers import append_answer
+from assistant.bilingual import chinese_reading
 from assistant.catalogue import anchor_passages, load_measures
 from assistant.citations import CitationList
 from assistant.conversation import ConversationState, ConversationStore
@@ -24,7 +25,12 @@ from assistant.settings import Settings
 from assistant.subjects import detect_subjects, main_mention, own_reference
 from assistant.tools.common import ToolResult
 from assistant.tools.measures import applicable_measures
-from assistant.tools.repair import national_repair_periods, repair_steps
+from assistant.tools.repair import (
+    asks_publication_period,
+    national_period_answer,
+    national_repair_periods,
+    repair_steps,
+)
 from assistant.tools.status import subject_status
 from connectors import NameMatch, RecordStore, SubjectInfo, SubjectProfile, looks_like_code
 
@@ -87,7 +93,7 @@ class Assistant:
         The conversation belongs to the caller's key, or for an anonymous caller to its `session` (the owner
         string of its session token); an anonymous caller without one keeps no conversation (no id returned).
         """
-        question = self.validate(question)
+        question = chinese_reading(self.validate(question))  # English words read as the corpus's Chinese
         state = self.conversations.get(conversation_id, caller.who if caller.role else session)
         decision, asked = self.understand(question, state)
         answer = self.dispatch(asked, decision, state, caller)
@@ -181,6 +187,11 @@ class Assistant:
 
             answer = llm_answer(self.chat_model, question, answer) or answer
         about_repair = decision.probabilities.get("repair_steps", 0.0) >= REPAIR_HINT_PROBABILITY
+        if answer.refused and asks_publication_period(question):
+            # No loaded document says how long: the national rules the repair plans use answer it, labelled.
+            return answer.model_copy(
+                update={"text": national_period_answer(self.today), "refused": False, "related": []}
+            )
         if answer.refused and about_repair:
             answer.text += "\n\n" + national_repair_periods(self.today)
         if about_repair and own_reference(question):

@@ -23,9 +23,11 @@ NameLookup = Callable[[Sequence[str]], set[str]]  # candidate strings → those 
 _RUN = re.compile(r"[0-9A-Za-z]+(?:[ \-]{1,2}[0-9A-Za-z]+)*")
 _GROUP = re.compile(r"[0-9A-Za-z]+")
 CODE_CHARS = 18
+# Forms a registered market entity's name ends in. An agency or institution (…中心, …医院, …部门, 人民法院)
+# is no subject unless the records hold it by that exact name (stored names are found separately).
 _NAME_SUFFIX = (
     "有限责任公司|股份有限公司|有限公司|集团公司|分公司|公司|专业合作社|合作社|经营部|商行|工作室|"
-    "大药房|药房|超市|商店|门市部|加工厂|食品厂|厂|店|中心|事务所|研究院|医院|学校|幼儿园"
+    "大药房|药房|超市|商店|门市部|加工厂|食品厂|厂|店|事务所"
 )
 _NAME = re.compile(rf"([\u4e00-\u9fff（）()A-Za-z0-9]{{2,40}}?(?:{_NAME_SUFFIX}))")
 _LEADING_NOISE = re.compile(
@@ -142,13 +144,16 @@ GenericCheck = Callable[[str], bool]  # is this phrase a generic term (征信公
 _FUNCTION_CHARS = re.compile(r"[的了吗呢会还被把将要能可在是和与或就都也很]")
 
 
-def specific(name: str) -> bool:
-    """A name says which enterprise: it starts with a place, or it is at least three characters before its
+def specific(name: str, generic: GenericCheck | None = None) -> bool:
+    """A name says which enterprise: after its place (深圳市…) it names one by words of its own, not a kind
+    of company (深圳的征信公司, 本市信用服务公司); without a place it is at least three characters before its
     legal suffix and reads as a name, not a clause ("失信记录还会影响公司" holds function words)."""
-    if any(place.start == 0 for place in find_places(name)):
-        return True
-    core = re.sub(rf"(?:{_NAME_SUFFIX})$", "", name)
-    return len(core) >= 3 and not _FUNCTION_CHARS.search(core)
+    places = [place for place in find_places(name) if place.start == 0]
+    rest = name[places[0].end :].lstrip("省市县区") if places else name
+    core = re.sub(rf"(?:{_NAME_SUFFIX})$", "", rest)
+    if _FUNCTION_CHARS.search(core) or (generic is not None and rest and generic(rest)):
+        return False
+    return len(core) >= 2 if places else len(core) >= 3
 
 
 def find_name_phrases(
@@ -160,7 +165,7 @@ def find_name_phrases(
         name = trim_name(match.group(1))
         end = match.end(1)
         start = end - len(name)
-        if len(name) < 4 or name in _GENERIC_NAMES or name.startswith(OWN_REFERENCES) or not specific(name):
+        if len(name) < 4 or name in _GENERIC_NAMES or name.startswith(OWN_REFERENCES) or not specific(name, generic):
             continue
         if generic is not None and generic(name):
             continue

@@ -118,6 +118,22 @@ def strict_pass(result: QAResult) -> bool:
     return not result.refused and (result.must_include is None or result.must_include >= 1.0)
 
 
+LEAD_CHARS = 150  # the answer's lead: what a reader sees before scrolling
+
+
+def answer_lead_hit(result: QAResult, lead_chars: int = LEAD_CHARS) -> bool:
+    """Are all expected terms of an answered question within the first `lead_chars` characters?"""
+    if result.refused:
+        return False
+    lead = fold(result.answer[:lead_chars])
+    return all(fold(term) in lead for term in result.expected)
+
+
+def median_length(texts: Iterable[str]) -> float | None:
+    lengths = [len(t) for t in texts]
+    return float(np.median(lengths)) if lengths else None
+
+
 def qa_scores(results: Sequence[QAResult]) -> dict[str, float | int | None]:
     answerable = [r for r in results if not r.unanswerable]
     unanswerable = [r for r in results if r.unanswerable]
@@ -131,6 +147,8 @@ def qa_scores(results: Sequence[QAResult]) -> dict[str, float | int | None]:
         "false_refusal_rate": rate(r.refused for r in answerable),
         "citation_precision": rate(hits),
         "hybrid_recall@5": retrieval_metrics(hybrid).get("recall@5"),
+        "answer_lead": rate(answer_lead_hit(r) for r in answerable if r.expected),
+        "answer_chars_median": median_length(r.answer for r in answerable if not r.refused),
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from assistant.settings import Settings
 from corpus import ParsedDocument, bundled_corpus_dir, parse_document
-from tests.conftest_helpers import free_port, wait_until_ok
+from tests.conftest_helpers import free_port, shared_dir, wait_until_ok
 
 POSTGRES_URL = os.environ.get("CREDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("CREDIT_REQUIRE_POSTGRES") == "1"
@@ -80,6 +80,28 @@ def assistant(settings: Settings, policy_corpus, records):  # type: ignore[no-un
     from assistant.service import Assistant
 
     return Assistant(settings, policy_corpus, records)
+
+
+@pytest.fixture(scope="session")
+def regs_assistant(tmp_path_factory: pytest.TempPathFactory, records):  # type: ignore[no-untyped-def]
+    """The assistant over the five bundled plans and the six development regulations (../shared/documents),
+    loaded the way a user loads them (Markdown, DOCX, a printed PDF, a web page, GB18030 text)."""
+    from assistant.runtime import load_policy_corpus
+    from assistant.service import Assistant
+
+    shared = shared_dir()
+    if shared is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the development regulations (../shared/documents) are required in CI")
+        pytest.skip("the development regulations (../shared/documents) are not beside this checkout")
+    data_dir = tmp_path_factory.mktemp("regs")
+    settings = Settings(
+        data_dir=data_dir,
+        today=date(2026, 11, 23),
+        api={"api_keys": ["test-key"]},  # type: ignore[arg-type]
+        corpus={"paths": [bundled_corpus_dir(), shared / "documents"]},  # type: ignore[arg-type]
+    )
+    return Assistant(settings, load_policy_corpus(settings, progress=False), records)
 
 
 @pytest.fixture(scope="session")

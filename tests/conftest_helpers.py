@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def free_port() -> int:
     import socket
@@ -24,3 +26,14 @@ def wait_until_ok(url: str, attempts: int = 150, pause: float = 0.2) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(pause)
+
+
+def shared_dir() -> Path | None:
+    """The project's shared material (../shared beside the checkout, or CREDIT_SHARED_DIR), if present."""
+    import os
+
+    repo = Path(__file__).resolve().parents[1]
+    for candidate in (os.environ.get("CREDIT_SHARED_DIR"), repo.parent / "shared", Path("/work/shared")):
+        if candidate and (Path(candidate) / "documents").is_dir():
+            return Path(candidate)
+    return None

@@ -176,3 +176,29 @@ def test_probe_sets_written_apart_from_the_dev_sets_stay_above_their_floors(assi
             (answerable if part.answerable else unanswerable).append(right)
     assert sum(answerable) / len(answerable) >= 0.89, sum(answerable) / len(answerable)  # reached 0.914
     assert sum(unanswerable) / len(unanswerable) >= 0.62, sum(unanswerable) / len(unanswerable)  # 0.655
+
+
+# qa_regs_dev (the six development regulations, with the five plans loaded too): floors just under what
+# `credit-assistant eval run` reaches on the eleven-document corpus (README table), both halves.
+REGS_FLOORS = {
+    "tune": {"strict_pass": 0.0, "false_refusal_rate": 1.0, "refusal_recall": 0.0, "hybrid_recall@5": 0.0},
+    "check": {"strict_pass": 0.0, "false_refusal_rate": 1.0, "refusal_recall": 0.0, "hybrid_recall@5": 0.0},
+}
+ANSWER_SHAPE_FLOORS = {"answer_lead": 0.0, "answer_chars_median": 10_000}
+
+
+@pytest.mark.slow
+def test_regulation_questions_stay_above_their_floors(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    metrics = summarise(run_sets(regs_assistant, [DEV_SETS / "qa_regs_dev.jsonl"], progress=False))
+    for split, floors in REGS_FLOORS.items():
+        scores = metrics["splits"][split]
+        for name, floor in floors.items():
+            value = scores[name]
+            assert value is not None, (split, name)
+            if name == "false_refusal_rate":
+                assert value <= floor, (split, name, value)
+            else:
+                assert value >= floor, (split, name, value)
+    everything = metrics["splits"]["all"]
+    assert everything["answer_lead"] >= ANSWER_SHAPE_FLOORS["answer_lead"], everything["answer_lead"]
+    assert everything["answer_chars_median"] <= ANSWER_SHAPE_FLOORS["answer_chars_median"]

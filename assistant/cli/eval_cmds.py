@@ -11,7 +11,9 @@ from rich.table import Table
 
 from assistant.bootstrap import build_assistant
 from assistant.cli import app
+from assistant.service import Assistant
 from assistant.settings import get_settings
+from evals.baselines import LangChainFaissBaseline
 from evals.datasets import DatasetError, load_set
 from evals.report import (
     SPLIT_HEADERS,
@@ -28,6 +30,12 @@ from evals.runner import result_rows, run_sets, summarise
 console = Console()
 eval_app = typer.Typer(help="评测：题集运行、报告与对比", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+
+
+def cached_baseline(assistant: Assistant, data_dir: Path) -> LangChainFaissBaseline:
+    """The LangChain+FAISS baseline with its passage vectors kept in the data folder (embedded once)."""
+    corpus = assistant.corpus
+    return LangChainFaissBaseline(corpus.passages, corpus.retriever.encoder, data_dir / "baseline_vectors.npz")
 
 
 def validate_sets(sets: list[Path]) -> None:
@@ -86,8 +94,9 @@ def run_command(
 ) -> None:
     """运行完整助手并生成 report.md / report.html / results.jsonl / metrics.json。"""
     validate_sets(sets)
-    assistant = build_assistant(get_settings())
-    run = run_sets(assistant, sets)
+    settings = get_settings()
+    assistant = build_assistant(settings)
+    run = run_sets(assistant, sets, baseline=cached_baseline(assistant, settings.data_dir))
     metrics = summarise(run)
     write_report(out, metrics, result_rows(run))
     print_metrics(metrics)
@@ -100,8 +109,9 @@ def retrieval_command(
 ) -> None:
     """只比较检索：BM25、向量、混合与 LangChain+FAISS 基线。"""
     validate_sets(sets)
-    assistant = build_assistant(get_settings())
-    metrics = summarise(run_sets(assistant, sets))
+    settings = get_settings()
+    assistant = build_assistant(settings)
+    metrics = summarise(run_sets(assistant, sets, baseline=cached_baseline(assistant, settings.data_dir)))
     print_retrieval(metrics["retrieval"])
     print_rows("检索分组", "方法", split_retrieval_columns(), split_retrieval_rows(metrics))
 

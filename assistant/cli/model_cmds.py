@@ -27,8 +27,13 @@ def tune_rows(paths: list[Path], split: str) -> list[dict]:
     return [r for r in rows if r.get("split", split) == split]
 
 
-# Our own labelled questions, written apart from the dev sets: the first 227, then 200 more (2026-12-01).
-TRAINING_FILES = (DATA_DIR / "answerability_train.jsonl", DATA_DIR / "answerability_train_extra.jsonl")
+# Our own labelled questions, written apart from the dev sets: the first 227, then 200 more (2026-12-01), then
+# 300 over both document families — the six development regulations and the five plans (2026-12-03).
+TRAINING_FILES = (
+    DATA_DIR / "answerability_train.jsonl",
+    DATA_DIR / "answerability_train_extra.jsonl",
+    DATA_DIR / "answerability_train_regs.jsonl",
+)
 
 
 def labelled_questions(paths: list[Path], split: str) -> list[tuple[str, bool]]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from assistant.citations import CitationList
 from assistant.models import Answer
 from assistant.policy_qa.answerability import (
@@ -17,25 +15,31 @@ from assistant.policy_qa.answerability import (
     missing_years,
     uncovered_places,
 )
-from assistant.policy_qa.compose import compose_lines, short_title, typed
+from assistant.policy_qa.compose import (
+    Statement,
+    aspect_present,
+    compose_lines,
+    compose_statements,
+    short_title,
+)
 from assistant.policy_qa.documents import document_lines
 from assistant.policy_qa.evidence import Evidence, EvidenceFinder, lexical_overlap
 from assistant.policy_qa.frame import (
     QuestionFrame,
     frame_question,
-    resolve_ellipsis,
-    side_question,
-    without_question_words,
 )
+from assistant.policy_qa.lead import Relevance
+from assistant.policy_qa.render import answer_text, lead_lines
+from assistant.policy_qa.shapes import compare, multi_part
+from assistant.policy_qa.sides import Side, compares, distinct_sides, documents_named
 from corpus import DocumentMeta, Passage
-from indexes import Hit, HybridRetriever, locality_matches
+from corpus.jurisdiction import scope_note
+from indexes import Hit, HybridRetriever, locality_match, locality_matches
 
-ANAPHORA = re.compile(r"这项|这个|这些|这类|这方面|该项|此项|上述|其中")  # a part that points back to the first
 TABLE_ROW = re.compile(r"第\s*(\d{1,3})\s*(项|条|行)")
 REFUSAL = "现有政策文件未涉及“{topic}”的具体规定，无法据此作答。以下是最相关的条文，供参考："
-SIDE_SILENT = "现有文件未就此作出规定。"
 CONFIDENT = 0.7  # below this probability an answer says how sure it is
-UNSURE_NOTE = "（检索到的条文与问题的对应程度一般（可答概率 {p:.2f}），请以原文为准。）"
+UNSURE_NOTE = "（依据较弱，请核对原文。）"
 
 __all__ = ["PolicyQA", "short_title"]
 
@@ -63,6 +67,7 @@ class PolicyQA:
         self.passages: list[Passage] = list(self.retriever.passages)
         self.index = {p.passage_id: i for i, p in enumerate(self.passages)}
         self.corpus_text = "".join(p.text for p in self.passages)
+        self.titles = {doc_id: short_title(doc) for doc_id, doc in self.documents.items()}
 
     def is_generic(self, phrase: str) -> bool:
         """Does the corpus itself use this phrase (小额贷款公司, 征信机构)? Then it names a kind, not a subject."""
@@ -104,7 +109,9 @@ class PolicyQA:
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件中没有关于{'、'.join(years)}年的内容"))
         if not evidence:
             return Assessed(hits, evidence, Verdict(False, 0.0, "没有检索到相关条文"))
-        return Assessed(hits, evidence, self.model.judge(self.features_of(question, evidence, frame, wording)))
+        return Assessed(
+            hits, evidence, self.model.judge(self.features_of(question, evidence, frame, wording))
+        )
 
     def features_of(
         self, question: str, evidence: list[Evidence], frame: QuestionFrame, wording: float | None = None
@@ -130,105 +137,58 @@ class PolicyQA:
             return row
         if frame.is_document_question and (about := self.document_answer(question, frame)):
             return about
-        if frame.is_comparison:
-            return self.compare(question, frame)
+        sides = self.sides(question, frame)
+        if compares(question, sides):
+            return compare(self, question, frame, sides)
         if len(frame.parts) > 1:
-            return self.multi_part(question, frame, locality)
-        return self.single(question, frame, locality)
+            return multi_part(self, question, frame, locality)
+        named = documents_named(question, self.documents.values(), self.titles)
+        return self.single(question, frame, locality, named[0].doc_ids if len(named) == 1 else ())
 
-    def single(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
-        assessed = self.assess(question, frame, locality)
-        citations = CitationList(self.documents)
-        lines = compose_lines(assessed.evidence, frame, citations, self.passages, self.index)
-        if not assessed.verdict.answerable or not lines:
-            return self.refuse(question, assessed.hits, assessed.verdict.reason or "相关条文中没有所问内容")
-        if assessed.verdict.probability < CONFIDENT:
-            lines.append(UNSURE_NOTE.format(p=assessed.verdict.probability))
-        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
-
-    def multi_part(self, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
-        """One cited answer per part; a part the documents do not answer says so. A later part that names
-        no place of its own is read in the document that answered the first part ("…平台安全上又有什么要求"),
-        with the first part's phrase for a bare head noun (平台 → 公共信用信息管理平台)."""
-        citations = CitationList(self.documents)
-        lines, answered, hits = [], 0, []
-        anchor: tuple[str, ...] = ()
-        wording = self.model.wording_probability(question)  # the model was fitted on whole questions
-        first = self.tagged(frame.parts[0])
-        for number, part in enumerate(frame.parts, 1):
-            part_frame = replace(self.frame(part), level=frame.level)
-            lines.append(f"（{number}）{part}？")
-            if part_frame.is_document_question and (about := self.document_lines(part, part_frame, citations)):
-                answered += 1
-                lines += about
-                continue
-            asked = part if number == 1 else resolve_ellipsis(first, self.tagged(part))
-            if number > 1 and self.points_back(part, part_frame):
-                asked = f"{frame.parts[0]}，{asked}"
-            assessed = self.assess_part(asked, part_frame, locality, anchor, wording)
-            hits += assessed.hits
-            composed = compose_lines(assessed.evidence, part_frame, citations, self.passages, self.index)
-            if assessed.verdict.answerable and composed:
-                answered += 1
-                lines += composed[:1]
-                anchor = anchor or (typed(assessed.evidence, part_frame)[0].hit.document.doc_id,)
-            else:
-                lines.append(SIDE_SILENT)
-        if not answered:
-            return self.refuse(question, hits, "各部分均无对应条文")
-        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
-
-    def points_back(self, part: str, frame: QuestionFrame) -> bool:
-        """Is a later part about the first part's topic: it says so ("这项工作…") or names no topic of its
-        own besides places and question words ("具体哪几个部门负责？", "谁来牵头？")."""
-        if ANAPHORA.search(part):
-            return True
-        topic = without_question_words(part)
-        for place in (*frame.localities, *frame.places):
-            topic = topic.replace(place, "")
-        return not self.retriever.tokenizer.content_nouns(topic)
-
-    def assess_part(
-        self, part: str, frame: QuestionFrame, locality: str | None, anchor: tuple[str, ...], wording: float
-    ) -> Assessed:
-        """A part in the first part's document when it names no place and that document answers it."""
-        if anchor and not frame.localities:
-            scoped = self.assess(part, frame, locality, doc_ids=anchor, wording=wording)
-            if scoped.verdict.answerable:
-                return scoped
-        return self.assess(part, frame, locality, wording=wording)
-
-    def compare(self, question: str, frame: QuestionFrame) -> Answer:
-        """The best evidence per locality, side by side; a silent side is named as silent.
-
-        Documents answer the same point in parallel clauses, so each side's evidence is re-ranked by its
-        likeness to the strongest side's best sentence as well as by its own score.
-        """
-        sides = [(locality, *self.side_evidence(question, frame, locality)) for locality in frame.localities]
-        anchor = max((ev[0] for _, _, ev in sides if ev), key=lambda e: e.score, default=None)
-        citations = CitationList(self.documents)
-        lines, answered, hits = [], 0, []
-        for locality, assessed, on_side in sides:
-            hits += assessed.hits
-            composed = compose_lines(aligned(on_side, anchor), frame, citations, self.passages, self.index)
-            if assessed.verdict.answerable and composed:
-                answered += 1
-                lines.append(f"【{locality}】" + composed[0])
-            else:
-                lines.append(f"【{locality}】{SIDE_SILENT}")
-        if not answered:
-            return self.refuse(question, hits, "所比较的各地文件均无对应条文")
-        return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
-
-    def side_evidence(
-        self, question: str, frame: QuestionFrame, locality: str
-    ) -> tuple[Assessed, list[Evidence]]:
-        assessed = self.assess(side_question(question, locality, frame.localities), frame, locality)
-        scope = self.finder.scope(locality)
-        on_side = [
-            e for e in assessed.evidence if scope is None or scope.accepts(e.hit.passage, e.hit.document)
+    def sides(self, question: str, frame: QuestionFrame) -> list[Side]:
+        """The places and documents the question names, each with the documents it means; places first."""
+        places = [
+            Side(name, tuple(sorted(self.finder.documents_meant(name))), name) for name in frame.localities
         ]
-        return assessed, on_side
+        named = documents_named(question, self.documents.values(), self.titles)
+        return distinct_sides([*places, *named])
+
+    def own_documents(self, place: str) -> tuple[str, ...]:
+        """The documents a place named as a side means: its own and those of the divisions above it, not the
+        national rules (they apply to every side alike)."""
+        meant = self.finder.documents_meant(place)
+        return tuple(sorted(d for d in meant if self.documents[d].locality.label))
+
+    def relevance(self, question: str, frame: QuestionFrame) -> Relevance:
+        """How much a piece of a sentence answers the question: shared words, and the asked detail."""
+        tokens = self.retriever.tokenizer.expand_query(question)
+        return lambda text: lexical_overlap(tokens, text, self.idf) + 0.5 * aspect_present(frame, text)
+
+    def statements(
+        self, question: str, frame: QuestionFrame, assessed: Assessed, citations: CitationList
+    ) -> list[Statement]:
+        return compose_statements(
+            assessed.evidence, frame, citations, self.passages, self.index, self.relevance(question, frame)
+        )
+
+    def single(
+        self, question: str, frame: QuestionFrame, locality: str | None, doc_ids: tuple[str, ...] = ()
+    ) -> Answer:
+        assessed = self.assess(question, frame, locality, doc_ids)
+        citations = CitationList(self.documents)
+        statements = [
+            replace(s, scope=scope_label(locality, s.doc))
+            for s in self.statements(question, frame, assessed, citations)
+        ]
+        if not assessed.verdict.answerable or not statements:
+            return self.refuse(question, assessed.hits, assessed.verdict.reason or "相关条文中没有所问内容")
+        leads = lead_lines(statements, label_places=not frame.localities)
+        if assessed.verdict.probability < CONFIDENT:
+            leads.append(UNSURE_NOTE)
+        return self.answered(answer_text(leads, statements), citations, assessed.verdict.probability)
+
+    def answered(self, text: str, citations: CitationList, confidence: float | None) -> Answer:
+        return Answer(text=text, route="policy_qa", citations=citations.items, confidence=confidence)
 
     def document_answer(self, question: str, frame: QuestionFrame) -> Answer | None:
         """Metadata answers about the document(s) the question names (or the best-matching one)."""
@@ -247,7 +207,10 @@ class PolicyQA:
         return lines
 
     def document_asked(self, question: str, frame: QuestionFrame) -> DocumentMeta | None:
-        """The document of the named locality whose title shares most with the question."""
+        """The document the question names; else the one of the named locality whose title shares most."""
+        by_name = documents_named(frame.question, self.documents.values(), self.titles)
+        if len(by_name) == 1:
+            return self.documents[by_name[0].doc_ids[0]]
         named = [d for d in self.documents.values() if any(locality_matches(n, d) for n in frame.localities)]
         candidates = named or list(self.documents.values())
         tokens = self.retriever.tokenizer.tokenize(question)
@@ -290,17 +253,7 @@ class PolicyQA:
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
 
 
-ALIGN_WEIGHT = 0.3  # how much a side's sentence gains for resembling the strongest side's best sentence
-
-
-def aligned(evidence: list[Evidence], anchor: Evidence | None) -> list[Evidence]:
-    """Evidence re-ranked by own score plus likeness to the anchor sentence (the anchor itself is unchanged)."""
-    if anchor is None or anchor.vector is None or not evidence or evidence[0] is anchor:
-        return evidence
-    target = anchor.vector
-
-    def key(e: Evidence) -> float:
-        likeness = float(np.dot(e.vector, target)) if e.vector is not None else 0.0
-        return e.score + ALIGN_WEIGHT * likeness
-
-    return sorted(evidence, key=key, reverse=True)
+def scope_label(locality: str | None, doc: DocumentMeta) -> str:
+    """「（山东省条例，适用于全省）」 when a document of the province above (or a national rule) answers for the
+    place asked; nothing for the place's own documents or when no place was asked."""
+    return scope_note(locality_match(locality, doc), doc.locality, doc.kind) if locality else ""

@@ -139,7 +139,7 @@ class AnswerabilityModel:
         if features.aspect_present == 0.0:
             return Verdict(False, p, "相关条文中没有问题所问的具体数量、期限或日期")
         if p < self.threshold and not self.covers_whole_question(features):
-            return Verdict(False, p, f"检索到的条文与问题不对应（可答概率 {p:.2f}）")
+            return Verdict(False, p, "检索到的条文与问题不对应")
         return Verdict(True, p, None)
 
     def save(self, path: Path = MODEL_FILE) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.citations import CitationList
 from assistant.policy_qa.evidence import Evidence
 from assistant.policy_qa.frame import QuestionFrame, holds_unit
+from assistant.policy_qa.lead import Relevance, crop_around, cut, items_of, list_lead, plain
 from assistant.policy_qa.question import has_money, has_quantity
 from corpus import DocumentMeta, Passage
 
@@ -110,14 +112,61 @@ def units_note(passage: Passage) -> str:
     return "；".join(parts)
 
 
-def compose_lines(
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """What one source says in answer: the lead (extractive, cut to what is asked), its citation numbers,
+    and the supporting quote of its clause ("" when the lead is the whole clause)."""
+
+    lead: str
+    numbers: tuple[int, ...]
+    doc: DocumentMeta
+    passage: Passage
+    quote: str = ""
+    note: str = ""  # 牵头/责任单位 and the bodies a clause names, for who questions
+    sentences: tuple[str, ...] = ()  # the evidence sentences the lead is taken from
+    scope: str = ""  # how a document of another place answers here: 「（山东省条例，适用于全省）」
+
+
+def compose_statements(
     evidence: Sequence[Evidence],
     frame: QuestionFrame,
     citations: CitationList,
     passages: Sequence[Passage],
     index: dict[str, int],
-) -> list[str]:
-    """Quoted lines for one (sub-)question from its evidence (best first); [] when none fits the aspect."""
+    relevance: Relevance | None = None,
+) -> list[Statement]:
+    """What the sources say for one (sub-)question, best first; [] when no evidence fits the aspect."""
+    chosen = choose_evidence(evidence, frame)
+    scorer = relevance or (lambda text: 0.0)
+    return [
+        statement(e, frame, citations, passages, index, scorer, companion(e, evidence, frame)) for e in chosen
+    ]
+
+
+COMPANION_MARGIN = 0.08  # a second sentence of the same clause this close to the best joins the lead
+COMPANION_ASPECTS = (
+    "how",
+    "whether",
+    "what",
+    "items",
+)  # procedures and yes/no questions often take two steps
+
+
+def companion(best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame) -> Evidence | None:
+    """The next sentence of the same clause that answers nearly as well (a procedure's second step)."""
+    if frame.main_aspect not in COMPANION_ASPECTS:
+        return None
+    for other in evidence[:6]:
+        if other.score < best.score - COMPANION_MARGIN:
+            return None
+        if other is not best and other.hit.passage.passage_id == best.hit.passage.passage_id:
+            return other
+    return None
+
+
+def choose_evidence(evidence: Sequence[Evidence], frame: QuestionFrame) -> list[Evidence]:
+    """The best fitting sentence's clause, a near-equal one from another passage, and — when no place is
+    named — the best clause of other documents that score nearly as well."""
     fitting = typed(evidence, frame)
     if not fitting:
         return []
@@ -133,7 +182,19 @@ def compose_lines(
         break
     if not frame.localities:
         chosen += other_localities(evidence, frame, chosen, best.score - OTHER_DOCUMENT_MARGIN)
-    return [clause_line(e, frame, citations, passages, index) for e in chosen]
+    return chosen
+
+
+def compose_lines(
+    evidence: Sequence[Evidence],
+    frame: QuestionFrame,
+    citations: CitationList,
+    passages: Sequence[Passage],
+    index: dict[str, int],
+) -> list[str]:
+    """Quoted lines for one (sub-)question (a lead and its source each); [] when none fits the aspect."""
+    statements = compose_statements(evidence, frame, citations, passages, index)
+    return [f"{s.lead}{marks(s.numbers)}" for s in statements]
 
 
 def other_localities(
@@ -185,7 +246,11 @@ def body_clause(best: Evidence, evidence: Sequence[Evidence], window: int = 10) 
         return best
     for candidate in evidence[:window]:
         same_document = candidate.hit.passage.doc_id == best.hit.passage.doc_id
-        if same_document and candidate.hit.passage.kind != "table_row" and restates(best.text, candidate.text):
+        if (
+            same_document
+            and candidate.hit.passage.kind != "table_row"
+            and restates(best.text, candidate.text)
+        ):
             return candidate
     return best
 
@@ -206,20 +271,42 @@ def mirrored_row(evidence: Evidence, passages: Sequence[Passage]) -> Passage | N
     return best
 
 
-def clause_line(
+def statement(
     evidence: Evidence,
     frame: QuestionFrame,
     citations: CitationList,
     passages: Sequence[Passage],
     index: dict[str, int],
-) -> str:
+    relevance: Relevance,
+    second: Evidence | None = None,
+) -> Statement:
     passage, doc = evidence.hit.passage, evidence.hit.document
-    line = quote_line(passage, doc, citations, following_clauses(passage, passages, index))
-    if frame.main_aspect != "who":
-        return line
-    if not (passage.lead_units or passage.responsible_units) and (row := mirrored_row(evidence, passages)):
-        number = citations.cite(row)
-        return line + f"\n（任务清单{row.section_label}：{clause_text(row)}；{units_note(row)}）[{number}]"
-    if note := units_note(passage):
-        line += f"\n（{note}）"
-    return line
+    extra = following_clauses(passage, passages, index)
+    numbers = [citations.cite(passage, evidence.text)] + [citations.cite(p) for p in extra]
+    items = items_of(passage.text) or [clause_text(p) for p in extra]
+    if frame.main_aspect == "items" and len(items) >= 2:
+        lead, quote = list_lead([plain(i) for i in items]), ""
+    else:
+        lead = cut(evidence.text, relevance)
+        quote = (
+            crop_around(plain(evidence.text), lead.strip("…"))
+            if lead.startswith("…") or lead.endswith("…")
+            else ""
+        )
+        if second is not None:
+            steps = sorted((evidence, second), key=lambda e: passage.text.find(e.text[:10]))
+            lead = "".join(cut(e.text, relevance) for e in steps)
+    note = ""
+    if frame.main_aspect == "who":
+        note = units_note(passage)
+        if not (passage.lead_units or passage.responsible_units) and (
+            row := mirrored_row(evidence, passages)
+        ):
+            numbers.append(citations.cite(row))
+            note = f"任务清单{row.section_label}：{units_note(row)}"
+    used = (evidence.text, second.text) if second is not None else (evidence.text,)
+    return Statement(lead, tuple(dict.fromkeys(numbers)), doc, passage, quote, note, used)
+
+
+def marks(numbers: Sequence[int]) -> str:
+    return "".join(f"[{n}]" for n in dict.fromkeys(numbers))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from assistant.citations import CitationList
 from assistant.policy_qa.compose import clause_text, quote_line, short_title
 from assistant.policy_qa.frame import QuestionFrame
-from corpus import DocumentMeta, Passage
+from corpus import DatedEvent, DocumentMeta, Passage, fold
 
 _CITED = re.compile(r"《([^《》]{4,80})》\s*[（(]([^（）()]{2,20}〔\d{4}〕\d+号)[）)]")
 
@@ -27,13 +27,52 @@ def chinese_date(iso: str) -> str:
     return f"{match[1]}年{int(match[2])}月{int(match[3])}日" if match else iso
 
 
-def header_line(doc: DocumentMeta, citations: CitationList, first: Passage) -> str:
+EVENT_WORDS = {  # what a question says for each dated event a document states
+    "施行": ("施行", "生效", "实施", "执行"),
+    "通过": ("通过",),
+    "批准": ("批准",),
+    "公布": ("公布", "发布", "颁布"),
+    "印发": ("印发", "发文", "成文"),
+}
+
+
+def events_asked(question: str, doc: DocumentMeta) -> list[DatedEvent]:
+    """The dated events the question asks about (施行 for 什么时候生效…); all of them when it names none."""
+    kinds = {kind for kind, words in EVENT_WORDS.items() if any(w in question for w in words)}
+    chosen = [event for event in doc.dates if event.kind in kinds]
+    return chosen or list(doc.dates)
+
+
+def event_phrase(event: DatedEvent) -> str:
+    """An event as the document states it, without article numbering (`本条例自2020年10月1日起施行`)."""
+    text = re.sub(r"\s+", "", event.raw) or f"{chinese_date(event.date)}{event.body}{event.kind}"
+    return re.sub(r"^第[一二三四五六七八九十百零〇]+条", "", text).rstrip("。")
+
+
+def source_passage(text: str, own: list[Passage]) -> Passage:
+    """The passage of the document that states `text` (its head or an article), else its first passage."""
+    key = fold(text)
+    return next((p for p in own if key and key in fold(p.text)), own[0])
+
+
+def header_line(doc: DocumentMeta, citations: CitationList, own: list[Passage], question: str = "") -> str:
+    """The document's own statements about itself: dated events (what each means), body, 文号/令号, level."""
+    first = own[0]
+    facts = []
+    for event in events_asked(question, doc):
+        phrase = event_phrase(event)
+        passage = source_passage(phrase, own)
+        number = citations.cite(passage, phrase if fold(phrase) in fold(passage.text) else None)
+        facts.append(f"{phrase}[{number}]")
+    if not facts:
+        when = chinese_date(doc.date) if doc.date else (f"{doc.year}年" if doc.year else "未载明日期")
+        facts.append(f"日期 {when}[{citations.cite(first, clause_text(first)[:40])}]")
     numbers = "、".join(doc.doc_numbers) or "未载明文号"
-    when = chinese_date(doc.date) if doc.date else (f"{doc.year}年" if doc.year else "未载明日期")
-    number = citations.cite(first, clause_text(first)[:40])
+    kind = "、".join(part for part in (doc.level, doc.kind) if part)
+    where = f"，{doc.locality.label}" if doc.locality.label else ""
     return (
-        f"《{short_title(doc)}》（{doc.locality.label}）：文号 {numbers}；发文单位 {doc.issuer or '未载明'}；"
-        f"日期 {when}[{number}]"
+        f"《{short_title(doc)}》（{kind}{where}）：" + "；".join(facts)
+        + f"。制定/发文机关：{doc.issuer or '未载明'}；文号/令号：{numbers}。"
     )
 
 
@@ -91,7 +130,7 @@ def document_lines(
     own = doc_passages(doc, passages)
     if not own:
         return []
-    lines = [header_line(doc, citations, own[0])]
+    lines = [header_line(doc, citations, own, frame.question)]
     aspects = set(frame.document_aspects)
     if "basis" in aspects:
         lines += basis_lines(doc, own, citations)

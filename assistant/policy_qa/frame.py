@@ -14,7 +14,12 @@ from assistant.policy_qa.question import QuestionShape, localities_in, shape_of
 
 # What is asked, by interrogative. Order matters: the first aspect found is the main one.
 ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("who", re.compile(r"谁|哪(个|些|几个|几家)?(部门|单位|机关|机构|方面)|牵头|负责|主管|认定的|来管|责任(单位|部门)")),
+    (
+        "who",
+        re.compile(
+            r"谁|哪(个|些|几个|几家)?(部门|单位|机关|机构|方面)|牵头|负责|主管|认定的|来管|责任(单位|部门)"
+        ),
+    ),
     (
         "quantity",
         re.compile(
@@ -35,12 +40,31 @@ DOCUMENT_ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("recipients", re.compile(r"主送|下发|发给|发到|印发给|哪些单位(收|执行)")),
-    ("parts", re.compile(r"组成|几部分|哪几部分|附件|结构|(正文|全文|通篇).{0,4}(多少|几)(个|大)?(部分|项|条)")),
-    ("issuer", re.compile(r"谁发|哪个(部门|单位|机关)(印?发|出)|发文(单位|机关)|印发单位|制发")),
-    ("number", re.compile(r"文号|字号|几号文")),
-    ("date", re.compile(r"(什么时候|哪天|哪年|何时)(发|印发|出台|发布)|成文日期|发布时间|印发时间|落款")),
+    (
+        "parts",
+        re.compile(r"组成|几部分|哪几部分|附件|结构|(正文|全文|通篇).{0,4}(多少|几)(个|大)?(部分|项|条)"),
+    ),
+    (
+        "issuer",
+        re.compile(
+            r"谁发|哪个(部门|单位|机关)(印?发|出)|发文(单位|机关)|印发单位|制发"
+            r"|(哪个|哪一?[级届]|什么)[^，,？?]{0,4}(机关|部门|单位|会议|人大|常委会)[^，,？?]{0,8}(通过|批准|制定|公布|颁布)"
+            r"|由谁(制定|通过|批准|公布|颁布)|(制定|通过|批准|颁布)(机关|单位)"
+        ),
+    ),
+    ("number", re.compile(r"文号|字号|几号文|令号|第?几号令|第几号|几号公布")),
+    (
+        "date",
+        re.compile(
+            r"(什么时候|哪天|哪一天|哪年|何时|几月几[日号]|什么时间|啥时候)[^，,？?]{0,16}"
+            r"(发|印发|出台|发布|公布|颁布|施行|实施|生效|通过|批准)"
+            r"|成文日期|发布时间|印发时间|落款|(施行|生效|通过|公布|批准)(日期|时间)"
+        ),
+    ),
 )
-_DOCUMENT_WORDS = re.compile(r"(这份|那份|该|本)?(文件|方案|意见|通知|细化方案|实施方案|实施意见)")
+_DOCUMENT_WORDS = re.compile(
+    r"(这份|那份|该|本)?(文件|方案|意见|通知|细化方案|实施方案|实施意见|条例|规定|办法|细则|规章|法规)"
+)
 _PART_SPLIT = re.compile(r"[？?；;]")
 _SECOND_PART = re.compile(r"[，,](?=(还|另外|同时|此外|以及|并且))")
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -76,9 +100,16 @@ _UNIT_FAMILY = {"个月": "月", "日": "(?:工作)?[日天]", "天": "(?:工作
 
 
 _ASKED_DURATION = re.compile(r"多久|多长(?!度)|多少时间")  # 多长度 is no question of time
-DURATION = "时长"  # a how-long question: any span of time answers it (3个月, 7个工作日, 一年), a date does not
-_DURATION_SPAN = re.compile(
-    r"(?<![\d年月第])(?:\d{1,3}|[一二三四五六七八九十两百半]+)\s*个?\s*(?:工作日|小时|[日天周月年])(?!底|初|末)"
+DURATION = "时长"  # how long a state lasts (公示多久): a span answers it (三年, 3个月), a deadline (7个工作日内) does not
+WITHIN = (
+    "时限"  # how long until something is done (多久要给结果): any span of time answers it, a date does not
+)
+# "V多久" with a verb of lasting asks how long the state lasts; any other 多久 asks how soon (a deadline answers).
+_ASKED_LASTING = re.compile(
+    r"(公示|公开|挂|保留|保存|展示|披露|有效|持续|限制|禁止|不得担任|影响)[^，,。？?]{0,2}(多久|多长时间|多少时间|几年)"
+)
+_SPAN_PATTERN = (
+    r"(?<![\d年月第])(?:\d{1,3}|[一二三四五六七八九十两百半]+)\s*个?\s*(?:工作日|小时|[日天周月年])(?!底|初|末){within}"
     r"|[每按]个?(?:季度|半年|年度?|月度?|周|日|天)"  # how often: 多久报送一次 → 每季度
 )
 
@@ -94,13 +125,21 @@ def asked_unit(question: str) -> str | None:
     match = _ASKED_UNIT.search(question)
     if match:
         return match.group(1) or match.group(2)
-    return DURATION if _ASKED_DURATION.search(question) else None
+    if not _ASKED_DURATION.search(question):
+        return None
+    return DURATION if _ASKED_LASTING.search(question) else WITHIN
+
+
+_LASTING_SPAN = re.compile(
+    _SPAN_PATTERN.replace("{within}", r"(?!\s*[之以]?内)")
+)  # 7个工作日内 is a deadline
+_ANY_SPAN = re.compile(_SPAN_PATTERN.replace("{within}", ""))
 
 
 def holds_unit(text: str, unit: str) -> bool:
     """Does the text give a number in that unit (7个工作日, 三个月, 5万元)?"""
-    if unit == DURATION:
-        return bool(_DURATION_SPAN.search(text))
+    if unit in (DURATION, WITHIN):
+        return bool((_LASTING_SPAN if unit == DURATION else _ANY_SPAN).search(text))
     pattern = _UNIT_FAMILY.get(unit, re.escape(unit))
     return bool(re.search(rf"[\d一二三四五六七八九十两百千万]+\s*个?\s*{pattern}", text))
 
@@ -163,7 +202,9 @@ def side_question(question: str, locality: str, others: Sequence[str]) -> str:
     side = question
     for other in others:
         if other != locality:
-            side = re.sub(rf"{re.escape(other)}[省市县区]?(的|那份|这份)?(文件|方案|意见|通知)?[和与跟及、]?", "", side)
+            side = re.sub(
+                rf"{re.escape(other)}[省市县区]?(的|那份|这份)?(文件|方案|意见|通知)?[和与跟及、]?", "", side
+            )
     return _DOCUMENT_WORDS.sub("", side)
 
 

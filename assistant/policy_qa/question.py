@@ -73,7 +73,7 @@ def shape_of(question: str) -> QuestionShape:
 _QUANTITY = re.compile(
     r"\d|[一二三四五六七八九十两百千万]+(个|项|次|年|月|日|天|周|季度|工作日|倍|成)|每(年|季度|月|周|日)|%|％"
 )
-_MONEY = re.compile(r"\d+(\.\d+)?\s*(元|万元)|免费|不得收费|收费")
+_MONEY = re.compile(r"[\d一二三四五六七八九十百千万两]+(\.\d+)?\s*(元|万元)|免费|不得收费|收费")
 
 
 def has_quantity(text: str) -> bool:

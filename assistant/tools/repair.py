@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 
 from assistant.catalogue import PublicationRule, repair_data, rule_in_force
@@ -44,6 +45,31 @@ class PlanItem:
     rule_source: str = ""
     confidence: str = "text"
     steps: list[dict] = field(default_factory=list)
+
+
+_PERIOD_ASKED = re.compile(
+    r"(公示|公开|挂|展示|显示|保留|留)[^，,。？?]{0,8}(多久|多长时间|几年|几个月|期限|多少年|多少个月)"
+    r"|(多久|多长时间|什么时候|何时|几年|几个月)[^，,。？?]{0,8}(撤|移出|下来|删除|停止公示|不再公示|修复|消除)"
+)
+_PENALTY_WORDS = re.compile(r"处罚|罚款|罚过")
+
+
+def asks_publication_period(question: str) -> bool:
+    """Does the question ask how long an administrative penalty stays public, or when it can come down?"""
+    return bool(_PERIOD_ASKED.search(question) and _PENALTY_WORDS.search(question))
+
+
+def national_period_answer(today: dt.date) -> str:
+    """The answer first, from the national rules in force (labelled as such, with their source)."""
+    rule = rule_in_force(today)
+    general, serious = rule.periods["general"], rule.periods["serious"]
+    lead = (
+        f"按国家规则，行政处罚信息自处罚决定之日起计算公示期：一般失信行为最短{general[0]}个月、最长{general[1]}个月，"
+        f"严重失信行为最短{serious[0]}个月、最长{serious[1]}个月；最短公示期满后可申请信用修复，提前移出公示。"
+    )
+    source = f"依据：{rule.source}（{rule.effective_from:%Y-%m-%d}起施行，国家规则，非所载政策文件内容）。{rule.notes}"
+    note = "市场监督管理部门在国家企业信用信息公示系统公示的处罚另按《市场监督管理行政处罚信息公示规定》执行（载入该规定后可直接引用其条文）。"
+    return "\n".join([lead, source + (CONFIRM if rule.confidence != "text" else ""), note])
 
 
 def national_repair_periods(today: dt.date) -> str:

@@ -1,0 +1,139 @@
+"""Question shapes as compositions of the same stages: a multi-part question answers each part, a comparison
+each side (a place or a document), with the frame → evidence → statements → answerability stages of `PolicyQA`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from assistant.citations import CitationList
+from assistant.models import Answer
+from assistant.policy_qa.compose import Statement, compose_statements
+from assistant.policy_qa.evidence import Evidence
+from assistant.policy_qa.frame import QuestionFrame, resolve_ellipsis, side_question, without_question_words
+from assistant.policy_qa.render import answer_text, lead_lines
+from assistant.policy_qa.sides import Side
+
+if TYPE_CHECKING:
+    from assistant.policy_qa.answer import Assessed, PolicyQA
+
+ANAPHORA = re.compile(
+    r"这项|这个|这些|这类|这方面|该项|此项|上述|其中"
+)  # a part that points back to the first
+SIDE_SILENT = "现有文件未就此作出规定。"
+
+
+def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str | None) -> Answer:
+    """One cited answer per part; a part the documents do not answer says so. A later part that names
+    no place of its own is read in the document that answered the first part ("…平台安全上又有什么要求"),
+    with the first part's phrase for a bare head noun (平台 → 公共信用信息管理平台)."""
+    citations = CitationList(qa.documents)
+    lines, answered, hits = [], 0, []
+    cited: list[Statement] = []
+    used: set[str] = set()
+    anchor: tuple[str, ...] = ()
+    wording = qa.model.wording_probability(question)  # the model was fitted on whole questions
+    first = qa.tagged(frame.parts[0])
+    for number, part in enumerate(frame.parts, 1):
+        part_frame = replace(qa.frame(part), level=frame.level)
+        if part_frame.is_document_question and (about := qa.document_lines(part, part_frame, citations)):
+            answered += 1
+            lines += [f"（{number}）{part}？", *about]
+            continue
+        asked = part if number == 1 else resolve_ellipsis(first, qa.tagged(part))
+        if number > 1 and points_back(qa, part, part_frame):
+            asked = f"{frame.parts[0]}，{asked}"
+        assessed = assess_part(qa, asked, part_frame, locality, anchor, wording)
+        fresh = [e for e in assessed.evidence if e.text not in used]  # each part its own sentences
+        assessed = replace(assessed, evidence=fresh or assessed.evidence)
+        hits += assessed.hits
+        statements = qa.statements(asked, part_frame, assessed, citations)
+        if assessed.verdict.answerable and statements:
+            answered += 1
+            cited.append(statements[0])
+            used.update(statements[0].sentences)
+            lines.append(f"（{number}）{part}？" + lead_lines(statements[:1])[0])
+            anchor = anchor or (statements[0].doc.doc_id,)
+        else:
+            lines.append(f"（{number}）{part}？{SIDE_SILENT}")
+    if not answered:
+        return qa.refuse(question, hits, "各部分均无对应条文")
+    return qa.answered(answer_text(lines, cited), citations, None)
+
+
+def points_back(qa: PolicyQA, part: str, frame: QuestionFrame) -> bool:
+    """Is a later part about the first part's topic: it says so ("这项工作…") or names no topic of its
+    own besides places and question words ("具体哪几个部门负责？", "谁来牵头？")."""
+    if ANAPHORA.search(part):
+        return True
+    topic = without_question_words(part)
+    for place in (*frame.localities, *frame.places):
+        topic = topic.replace(place, "")
+    return not qa.retriever.tokenizer.content_nouns(topic)
+
+
+def assess_part(
+    qa: PolicyQA,
+    part: str,
+    frame: QuestionFrame,
+    locality: str | None,
+    anchor: tuple[str, ...],
+    wording: float,
+) -> Assessed:
+    """A part in the first part's document when it names no place and that document answers it."""
+    if anchor and not frame.localities:
+        scoped = qa.assess(part, frame, locality, doc_ids=anchor, wording=wording)
+        if scoped.verdict.answerable:
+            return scoped
+    return qa.assess(part, frame, locality, wording=wording)
+
+
+def compare(qa: PolicyQA, question: str, frame: QuestionFrame, sides: list[Side]) -> Answer:
+    """The best evidence per side (a place or a document), side by side; a silent side is named as silent.
+
+    Documents answer the same point in parallel clauses, so each side's evidence is re-ranked by its
+    likeness to the strongest side's best sentence as well as by its own score.
+    """
+    mentions = [side.mention for side in sides if side.mention]
+    assessed_sides = [
+        (side, qa.assess(side_question(question, side.mention, mentions), frame, None, side.doc_ids))
+        for side in sides
+    ]
+    on_sides = [[e for e in a.evidence if e.hit.passage.doc_id in side.doc_ids] for side, a in assessed_sides]
+    anchor = max((ev[0] for ev in on_sides if ev), key=lambda e: e.score, default=None)
+    citations = CitationList(qa.documents)
+    lines, answered, hits, cited = [], 0, [], []
+    relevance = qa.relevance(question, frame)
+    for (side, assessed), on_side in zip(assessed_sides, on_sides, strict=True):
+        hits += assessed.hits
+        statements = compose_statements(
+            aligned(on_side, anchor), frame, citations, qa.passages, qa.index, relevance
+        )
+        if assessed.verdict.answerable and statements:
+            answered += 1
+            cited.append(statements[0])
+            lines.append(f"【{side.label}】" + lead_lines(statements[:1])[0])
+        else:
+            lines.append(f"【{side.label}】{SIDE_SILENT}")
+    if not answered:
+        return qa.refuse(question, hits, "所比较的各方文件均无对应条文")
+    return qa.answered(answer_text(lines, cited), citations, None)
+
+
+ALIGN_WEIGHT = 0.3  # how much a side's sentence gains for resembling the strongest side's best sentence
+
+
+def aligned(evidence: list[Evidence], anchor: Evidence | None) -> list[Evidence]:
+    """Evidence re-ranked by own score plus likeness to the anchor sentence (the anchor itself is unchanged)."""
+    if anchor is None or anchor.vector is None or not evidence or evidence[0] is anchor:
+        return evidence
+    target = anchor.vector
+
+    def key(e: Evidence) -> float:
+        likeness = float(np.dot(e.vector, target)) if e.vector is not None else 0.0
+        return e.score + ALIGN_WEIGHT * likeness
+
+    return sorted(evidence, key=key, reverse=True)
