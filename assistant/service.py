@@ -188,10 +188,9 @@ class Assistant:
             answer = llm_answer(self.chat_model, question, answer) or answer
         about_repair = decision.probabilities.get("repair_steps", 0.0) >= REPAIR_HINT_PROBABILITY
         if answer.refused and asks_publication_period(question):
-            # No loaded document says how long: the national rules the repair plans use answer it, labelled.
-            return answer.model_copy(
-                update={"text": national_period_answer(self.today), "refused": False, "related": []}
-            )
+            # No loaded document says how long: say so, then answer from the national rules the repair plans
+            # use, labelled as such (still a refusal as far as the documents go).
+            return answer.model_copy(update={"text": national_period_answer(self.today)})
         if answer.refused and about_repair:
             answer.text += "\n\n" + national_repair_periods(self.today)
         if about_repair and own_reference(question):

@@ -15,14 +15,15 @@ def lead_of(text: str) -> str:
 
 def test_how_long_a_penalty_stays_public_is_not_answered_with_a_disclosure_deadline(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("信用中国网站上的行政处罚信息公示多久？")
-    assert not answer.refused
+    # the loaded documents do not say (a refusal as far as they go), and the national rule answers first
+    assert answer.text.startswith("所载政策文件未规定")
     assert "7个工作日" not in lead_of(answer.text)
     assert "3个月" in lead_of(answer.text) and "36个月" in lead_of(answer.text)
 
 
 def test_an_english_question_is_answered_in_chinese(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("How long is 行政处罚信息 published on 信用中国?")
-    assert not answer.refused and "3个月" in answer.text
+    assert "3个月" in lead_of(answer.text)
     assert not re.search(r"[A-Za-z]{4,}", answer.text.split("依据")[0])
 
 

@@ -44,11 +44,13 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
             lines += [f"（{number}）{part}？", *about]
             continue
         asked = part if number == 1 else resolve_ellipsis(first, qa.tagged(part))
-        if number > 1 and points_back(qa, part, part_frame):
+        same_topic = number > 1 and points_back(qa, part, part_frame)
+        if same_topic:
             asked = f"{frame.parts[0]}，{asked}"
         assessed = assess_part(qa, asked, part_frame, locality, anchor, wording)
-        fresh = [e for e in assessed.evidence if e.text not in used]  # each part its own sentences
-        assessed = replace(assessed, evidence=fresh or assessed.evidence)
+        if not same_topic:  # a part with a topic of its own is answered by its own sentences
+            fresh = [e for e in assessed.evidence if e.text not in used]
+            assessed = replace(assessed, evidence=fresh or assessed.evidence)
         hits += assessed.hits
         statements = qa.statements(asked, part_frame, assessed, citations)
         if assessed.verdict.answerable and statements:

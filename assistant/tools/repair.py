@@ -64,6 +64,7 @@ def national_period_answer(today: dt.date) -> str:
     rule = rule_in_force(today)
     general, serious = rule.periods["general"], rule.periods["serious"]
     lead = (
+        "所载政策文件未规定行政处罚信息的公示期限。"
         f"按国家规则，行政处罚信息自处罚决定之日起计算公示期：一般失信行为最短{general[0]}个月、最长{general[1]}个月，"
         f"严重失信行为最短{serious[0]}个月、最长{serious[1]}个月；最短公示期满后可申请信用修复，提前移出公示。"
     )
