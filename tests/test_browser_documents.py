@@ -108,7 +108,7 @@ def test_upload_preview_correct_ask_delete(page, ui_url: str, tmp_path: Path) ->
 
     page.get_by_text("文档（7 份）").wait_for()  # five bundled + the DOCX + the PDF
     page.get_by_text("更正识别有误的字段").click()
-    page.get_by_label("发文/通过机关").fill("青川县社会信用体系建设领导小组办公室")
+    page.get_by_label("发文/通过机关").fill("青川县发展和改革局")  # differs from what was read
     page.get_by_role("button", name="保存更正").click()
     page.get_by_text("完成：更正", exact=False).first.wait_for(timeout=600_000)
     page.get_by_text("已更正").first.wait_for()
