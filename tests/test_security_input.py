@@ -349,7 +349,7 @@ def test_gbk_files_are_decoded(client: TestClient) -> None:
     assert response.status_code == 202, response.text
     created = response.json()["created_at"]
     assert re.search(r"(Z|[+-]\d\d:\d\d)$", created), created  # 10: a date-time carries its offset
-    gbk = "uscc,name,kind,locality\n91110000802100433B,国标编码测试有限公司,法人,濮阳市\n".encode("gbk")
+    gbk = "uscc,name,kind,locality\n91410928MA7GBK2018,国标编码测试有限公司,法人,濮阳市\n".encode("gbk")
     imported = client.post("/v1/records/import", files={"file": ("subjects.csv", gbk)}, headers=KEY)
     assert imported.status_code == 200 and imported.json()["inserted"] + imported.json()["unchanged"] == 1
 
