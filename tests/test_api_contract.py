@@ -100,7 +100,7 @@ def test_problem_responses_are_documented_with_examples(contract_app) -> None:  
 
 def test_method_not_allowed_names_the_allowed_methods(contract_app) -> None:  # type: ignore[no-untyped-def]
     response = TestClient(contract_app).request("TRACE", "/v1/documents")
-    assert response.status_code == 405 and response.headers["allow"] == "GET"
+    assert response.status_code == 405 and response.headers["allow"] == "GET, POST"
     assert response.headers["content-type"].startswith("application/problem+json")
 
 

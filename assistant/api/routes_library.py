@@ -44,6 +44,7 @@ Admin = Annotated[Principal, Depends(require_admin)]
 Jobs = Annotated[DocumentJobs, Depends(get_document_jobs)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 CODES = (
+    "http_400",
     "unauthorized",
     "forbidden",
     "document_not_found",
@@ -56,7 +57,7 @@ CODES = (
 router = APIRouter(
     prefix="/v1/documents",
     tags=["documents"],
-    responses=problem_responses(401, 403, 404, 409, 413, 422, 503, codes=CODES),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503, codes=CODES),  # 400: malformed multipart
 )
 
 

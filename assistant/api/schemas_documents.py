@@ -104,9 +104,9 @@ class DocumentJob(BaseModel):
             total=record.total,
             progress=1.0 if finished else (record.done / record.total if record.total else 0.0),
             message=record.message,
-            created_at=record.created_at,
-            started_at=record.started_at,
-            finished_at=record.finished_at,
+            created_at=record.created_at.astimezone(),  # stored naive (server time); sent with its offset
+            started_at=record.started_at.astimezone() if record.started_at else None,
+            finished_at=record.finished_at.astimezone() if record.finished_at else None,
             created_by=record.created_by,
             files=[f["original"] for f in files],
             doc_ids=[d for d in doc_ids if d],
