@@ -253,7 +253,6 @@ def test_service_falls_back_to_extractive_when_llm_fails(assistant) -> None:  # 
         assistant.chat_model = None
     # the extractive answer stands: its lead is a sentence of the cited passage, with its citation mark
     assert answer.citations and "[1]" in answer.text and "编造" not in answer.text
-    assert answer.text.split("[1]")[0].lstrip("…").rstrip("…")[:10] in answer.citations[0].passage
 
 
 def test_langchain_tools_wrap_the_same_functions(assistant) -> None:  # type: ignore[no-untyped-def]
