@@ -149,11 +149,14 @@ def specific(name: str, generic: GenericCheck | None = None) -> bool:
     of company (深圳的征信公司, 本市信用服务公司); without a place it is at least three characters before its
     legal suffix and reads as a name, not a clause ("失信记录还会影响公司" holds function words)."""
     places = [place for place in find_places(name) if place.start == 0]
-    rest = name[places[0].end :].lstrip("省市县区") if places else name
-    core = re.sub(rf"(?:{_NAME_SUFFIX})$", "", rest)
-    if _FUNCTION_CHARS.search(core) or (generic is not None and rest and generic(rest)):
+    if places:  # after a place, a name of its own: not "的…" and not a kind the corpus speaks of
+        rest = name[places[0].end :].lstrip("省市县区")
+        core = re.sub(rf"(?:{_NAME_SUFFIX})$", "", rest)
+        return not rest.startswith("的") and len(core) >= 2 and not (generic is not None and generic(rest))
+    core = re.sub(rf"(?:{_NAME_SUFFIX})$", "", name)
+    if _FUNCTION_CHARS.search(core):
         return False
-    return len(core) >= 2 if places else len(core) >= 3
+    return len(core) >= 3
 
 
 def find_name_phrases(

@@ -11,6 +11,7 @@ from assistant.policy_qa.compose import bodies_named, body_clause, mirrored_row
 from assistant.policy_qa.evidence import Evidence, documents_at_level
 from assistant.policy_qa.frame import (
     DURATION,
+    WITHIN,
     asked_unit,
     document_aspects_of,
     frame_question,
@@ -172,13 +173,17 @@ def test_the_place_a_search_is_scoped_to_does_not_pick_the_sentence(assistant) -
 
 
 def test_a_how_long_question_asks_for_a_span_of_time_not_any_number() -> None:
-    assert asked_unit("企业进了名单一般要被关注多久？") == DURATION
-    assert asked_unit("多长时间更新一次？") == DURATION
+    assert asked_unit("企业进了名单一般要被关注多久？") == DURATION  # how long a state lasts
+    assert asked_unit("行政处罚信息公示多久？") == DURATION
+    assert asked_unit("多长时间更新一次？") == WITHIN  # how soon / how often
+    assert asked_unit("受理以后多久要给处理结果？") == WITHIN
     assert asked_unit("最晚多少天得挂到网上？") == "天"  # a unit named wins
-    assert holds_unit("公示期为3年", DURATION) and holds_unit("7个工作日内办结", DURATION)
-    assert holds_unit("每季度首月5日前报送", DURATION)  # how often answers 多久…一次
-    assert not holds_unit("到2020年年底，信用承诺制度全面建立", DURATION)  # a date is no span
-    assert not holds_unit("2023年3月17日印发", DURATION)
+    assert holds_unit("公示期为3年", DURATION) and holds_unit("7个工作日内办结", WITHIN)
+    assert not holds_unit("7个工作日内上网公开", DURATION)  # a deadline does not say how long a state lasts
+    assert holds_unit("自公示之日起届满三年的，停止公示", DURATION)
+    assert holds_unit("每季度首月5日前报送", WITHIN)  # how often answers 多久…一次
+    assert not holds_unit("到2020年年底，信用承诺制度全面建立", WITHIN)  # a date is no span
+    assert not holds_unit("2023年3月17日印发", WITHIN)
 
 
 def test_how_wide_a_scope_is_no_number_asked() -> None:
