@@ -68,13 +68,21 @@ def page(ui_url: str):  # type: ignore[no-untyped-def]
         browser.close()
 
 
+def open_signed_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page as the administrator: a new browser session first shows the sign-in form (the user's own key)."""
+    page.goto(url)
+    page.locator("input[type=password]").fill(ADMIN)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("已登录", exact=False).first.wait_for()
+
+
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     SCREENS.mkdir(parents=True, exist_ok=True)
     whole_page_screenshot(page, SCREENS / name)
 
 
 def ask(page, ui_url: str, question: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(ui_url + "/")
+    open_signed_in(page, ui_url + "/")
     box = page.get_by_placeholder("请输入问题", exact=False)
     box.fill(question)
     box.press("Enter")
@@ -92,7 +100,7 @@ def choose_document(page, title: str) -> None:  # type: ignore[no-untyped-def]
 def test_upload_preview_correct_ask_delete(page, ui_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     docx = write_docx(tmp_path / POINTS_DOCX, POINTS_NOTICE)
     pdf = write_pdf(tmp_path / WINDOW_PDF, WINDOW_NOTICE)
-    page.goto(ui_url + "/documents")
+    open_signed_in(page, ui_url + "/documents")
     page.get_by_role("heading", name="知识库").wait_for()
     page.locator("input[type=file]").first.set_input_files([str(docx), str(pdf)])
     page.get_by_text(WINDOW_PDF).first.wait_for()
@@ -123,7 +131,7 @@ def test_upload_preview_correct_ask_delete(page, ui_url: str, tmp_path: Path) ->
     page.locator("summary").filter(has_text="青信用办〔2026〕2号").first.wait_for()
     shot(page, "05-answer-from-docx.png")
 
-    page.goto(ui_url + "/documents")
+    open_signed_in(page, ui_url + "/documents")
     choose_document(page, "青川县企业信用积分管理办法（试行）")
     page.get_by_role("button", name="删除文档").click()
     page.get_by_test_id("stDialog").get_by_text("确定从知识库删除", exact=False).wait_for()
