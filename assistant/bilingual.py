@@ -41,4 +41,8 @@ def chinese_reading(question: str) -> str:
     for pattern, chinese in glossary():
         text = pattern.sub(f" {chinese} ", text)
     text = _ENGLISH_WORD.sub(" ", text)
-    return re.sub(r"\s+", "", text).replace("?", "？")
+    text = re.sub(r"\s+", "", text).replace("?", "？")
+    # English asks "how long" first; Chinese asks it after the verb (公示多久), which is what the frame reads.
+    if match := re.match(r"(多久|多长时间)(.+?)([？。]?)$", text):
+        text = f"{match[2]}{match[1]}{match[3]}"
+    return text

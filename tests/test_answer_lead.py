@@ -44,6 +44,6 @@ def test_quote_is_cropped_around_its_focus() -> None:
 def test_english_in_a_question_is_read_as_the_corpus_chinese() -> None:
     from assistant.bilingual import chinese_reading
 
-    assert chinese_reading("How long is 行政处罚信息 published on 信用中国?") == "多久行政处罚信息公示信用中国？"
+    assert chinese_reading("How long is 行政处罚信息 published on 信用中国?") == "行政处罚信息公示信用中国多久？"
     assert chinese_reading("企业 credit repair 要什么 materials？") == "企业信用修复要什么材料？"
     assert chinese_reading("91410900MA44XXXX1A 的信用状况") == "91410900MA44XXXX1A 的信用状况"

@@ -106,7 +106,7 @@ WITHIN = (
 )
 # "V多久" with a verb of lasting asks how long the state lasts; any other 多久 asks how soon (a deadline answers).
 _ASKED_LASTING = re.compile(
-    r"(公示|公开|挂|保留|保存|展示|披露|有效|持续|限制|禁止|不得担任|影响|关注|列入|纳入)[^，,。？?]{0,2}(多久|多长时间|多少时间|几年)"
+    r"(公示|公开|挂|保留|保存|展示|披露|有效|持续|限制|禁止|不得担任|影响|关注|列入|纳入)[^，,。？?]{0,6}(多久|多长时间|多少时间|几年)"
 )
 _SPAN_PATTERN = (
     r"(?<![\d年月第])(?:\d{1,3}|[一二三四五六七八九十两百半]+)\s*个?\s*(?:工作日|小时|[日天周月年])(?!底|初|末){within}"
