@@ -29,7 +29,7 @@ class IndexSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    top_k: int = Field(5, description="Passages handed to the answer composer")
+    top_k: int = Field(8, description="Passages whose sentences the answer composer weighs")
     candidates: int = Field(30, description="Candidates taken from each of BM25 and dense before fusion")
     rrf_k: int = Field(
         10, description="Reciprocal-rank-fusion constant (fitted with dense_weight on the qa_dev2 tune half)"

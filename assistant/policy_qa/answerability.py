@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.catalogue import DATA_DIR
-from assistant.policy_qa.compose import aspect_present
+from assistant.policy_qa.compose import typed
 from assistant.policy_qa.evidence import Evidence
 from assistant.policy_qa.frame import QuestionFrame
 from assistant.policy_qa.wording import WordingModel
@@ -81,14 +81,15 @@ def evidence_features(
     top = evidence[:window]
     fifth = evidence[min(4, len(evidence) - 1)].score
     passages = "".join(dict.fromkeys(e.hit.passage.text for e in top))
+    fitting = typed(evidence, frame, window)  # the sentences the composer may answer from
     return AnswerabilityFeatures(
         best_score=evidence[0].score,
         best_dense=max(e.dense for e in top),
         best_lexical=max(e.lexical for e in top),
-        aspect_present=float(any(aspect_present(frame, e.text) for e in top)),
+        aspect_present=float(bool(fitting)),
         score_gap=evidence[0].score - fifth,
         uncovered=weighted_share(tokens, lambda t: t not in passages, idf),
-        typed_lexical=max((e.lexical for e in top if aspect_present(frame, e.text)), default=0.0),
+        typed_lexical=max((e.lexical for e in fitting), default=0.0),
         wording=wording,
     )
 

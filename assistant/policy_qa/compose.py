@@ -69,9 +69,18 @@ def aspect_present(frame: QuestionFrame, text: str) -> bool:
     return True
 
 
-def typed(evidence: Sequence[Evidence], frame: QuestionFrame, window: int = 3) -> list[Evidence]:
-    """The evidence of the right answer type among the best `window` sentences."""
-    return [e for e in evidence[:window] if aspect_present(frame, e.text)]
+TYPED_WINDOW = 3  # the best sentences always considered for the asked aspect
+TYPED_MARGIN = 0.04  # …and further ones that score this close to the best (the detail is in a sibling clause)
+
+
+def typed(evidence: Sequence[Evidence], frame: QuestionFrame, window: int = TYPED_WINDOW) -> list[Evidence]:
+    """The evidence of the right answer type among the best `window` sentences and those scoring nearly as
+    well as the best: a question asking for a period is answered by the sentence that states one."""
+    if not evidence:
+        return []
+    floor = evidence[0].score - TYPED_MARGIN
+    near = [e for k, e in enumerate(evidence) if k < window or e.score >= floor]
+    return [e for e in near if aspect_present(frame, e.text)]
 
 
 def following_clauses(passage: Passage, passages: Sequence[Passage], index: dict[str, int]) -> list[Passage]:
@@ -152,14 +161,20 @@ COMPANION_ASPECTS = (
 )  # procedures and yes/no questions often take two steps
 
 
+DETAIL_ASPECTS = ("quantity", "when")
+
+
 def companion(best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame) -> Evidence | None:
-    """The next sentence of the same clause that answers nearly as well (a procedure's second step)."""
-    if frame.main_aspect not in COMPANION_ASPECTS:
+    """The next sentence of the same clause that answers nearly as well (a procedure's second step; for a
+    question asking a number or a date, a sibling sentence that states another one: 三个月… / 其他…三年)."""
+    detail = frame.main_aspect in DETAIL_ASPECTS
+    if frame.main_aspect not in COMPANION_ASPECTS and not detail:
         return None
-    for other in evidence[:6]:
+    for other in evidence[:8]:
         if other.score < best.score - COMPANION_MARGIN:
             return None
-        if other is not best and other.hit.passage.passage_id == best.hit.passage.passage_id:
+        same_clause = other is not best and other.hit.passage.passage_id == best.hit.passage.passage_id
+        if same_clause and (not detail or aspect_present(frame, other.text)):
             return other
     return None
 

@@ -70,9 +70,19 @@ def clause_heading(passage: Passage) -> str:
 
 def usable(sentence: str) -> bool:
     """Not a bare numbered heading (`8. 探索建立信用修复机制。`) and not a fragment (a task-table row is
-    neither, however short: the caller keeps its sentences)."""
+    neither, however short: the caller keeps its sentences). A numbered item that is a clause of its own
+    (`（二）信息存在文字错误的，予以更正；`, `（三）股权出质登记信息；`) is content, not a heading: it holds a
+    comma or ends as an enumerated item does."""
     body = _HEADING.sub("", sentence)
-    return len(body) >= MIN_SENTENCE_CHARS and not (sentence != body and len(body) <= 24)
+    if len(body) < MIN_SENTENCE_CHARS:
+        return False
+    heading_like = sentence != body and len(body) <= 24
+    return not heading_like or is_item_clause(body)
+
+
+def is_item_clause(body: str) -> bool:
+    """Does a short numbered text read as an item of an enumeration rather than a heading?"""
+    return any(mark in body for mark in "，,") or body.rstrip().endswith(("；", ";"))
 
 
 def documents_at_level(level: str, documents: Iterable[DocumentMeta]) -> tuple[str, ...]:
@@ -146,7 +156,9 @@ class EvidenceFinder:
         seen: set[str] = set()
         found = []
         for rank, hit in enumerate(hits):
-            heading = clause_heading(hit.passage)  # a sentence is read under its clause's heading
+            # A sentence is read under its clause's heading and its document's title: an article of
+            # 《…行政处罚信息公示规定》 speaks of 行政处罚信息公示 without repeating it.
+            heading = hit.document.title + clause_heading(hit.passage)
             texts, vectors = self.retriever.sentences_of(self.retriever.passage_index(hit.passage.passage_id))
             similarities = np.asarray(vectors) @ query if len(texts) else np.zeros(0)
             for text, similarity, vector in zip(texts, similarities, vectors, strict=True):

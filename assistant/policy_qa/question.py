@@ -49,7 +49,7 @@ def localities_in(question: str) -> tuple[str, ...]:
     return tuple(first.values())
 
 
-_AMOUNT_ASKED = re.compile(r"多少|几[百千万]?元|金额|价格|标准是")
+_AMOUNT_ASKED = re.compile(r"多少|几[百千万]?元|(?:金额|价格|标准)(?:是|为)?(?:多|几|什么)")
 
 
 def asks_amount(question: str) -> bool:
@@ -71,7 +71,7 @@ def shape_of(question: str) -> QuestionShape:
 
 
 _QUANTITY = re.compile(
-    r"\d|[一二三四五六七八九十两百千万]+(个|项|次|年|月|日|天|周|季度|工作日|倍|成)|每(年|季度|月|周|日)|%|％"
+    r"\d|[一二三四五六七八九十两百千万]+(个|项|次|年|月|日|天|周|季度|工作日|倍|成|元|万元)|每(年|季度|月|周|日)|%|％"
 )
 _MONEY = re.compile(r"[\d一二三四五六七八九十百千万两]+(\.\d+)?\s*(元|万元)|免费|不得收费|收费")
 

@@ -35,35 +35,52 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
     cited: list[Statement] = []
     used: set[str] = set()
     anchor: tuple[str, ...] = ()
+    first_silent = False
     wording = qa.model.wording_probability(question)  # the model was fitted on whole questions
     first = qa.tagged(frame.parts[0])
     for number, part in enumerate(frame.parts, 1):
         part_frame = replace(qa.frame(part), level=frame.level)
         if part_frame.is_document_question and (about := qa.document_lines(part, part_frame, citations)):
             answered += 1
-            lines += [f"（{number}）{part}？", *about]
+            lines += [f"（{number}）{about[0]}", *about[1:]]
             continue
         asked = part if number == 1 else resolve_ellipsis(first, qa.tagged(part))
         same_topic = number > 1 and points_back(qa, part, part_frame)
         if same_topic:
             asked = f"{frame.parts[0]}，{asked}"
         assessed = assess_part(qa, asked, part_frame, locality, anchor, wording)
-        if not same_topic:  # a part with a topic of its own is answered by its own sentences
-            fresh = [e for e in assessed.evidence if e.text not in used]
-            assessed = replace(assessed, evidence=fresh or assessed.evidence)
+        # Each part is answered by sentences of its own: one the first part quoted answers that part.
+        fresh = [e for e in assessed.evidence if e.text not in used]
+        assessed = replace(assessed, evidence=fresh or assessed.evidence)
         hits += assessed.hits
         statements = qa.statements(asked, part_frame, assessed, citations)
         if assessed.verdict.answerable and statements:
             answered += 1
             cited.append(statements[0])
             used.update(statements[0].sentences)
-            lines.append(f"（{number}）{part}？" + lead_lines(statements[:1])[0])
+            lines.append(f"（{number}）" + lead_lines(statements[:1])[0])
             anchor = anchor or (statements[0].doc.doc_id,)
         else:
-            lines.append(f"（{number}）{part}？{SIDE_SILENT}")
+            lines.append(f"（{number}）{part_topic(part)}：{SIDE_SILENT}")
+            first_silent = first_silent or number == 1
     if not answered:
         return qa.refuse(question, hits, "各部分均无对应条文")
-    return qa.answered(answer_text(lines, cited), citations, None)
+    answer = qa.answered(answer_text(lines, cited), citations, None)
+    if first_silent:  # the main question is not answered: say so first, the other parts follow
+        return answer.model_copy(
+            update={"refused": True, "text": MAIN_PART_SILENT.format(part=part_topic(frame.parts[0])) + answer.text}
+        )
+    return answer
+
+
+MAIN_PART_SILENT = "现有政策文件未涉及“{part}”的具体规定。其余部分的依据如下：\n"
+PART_TOPIC_CHARS = 16
+
+
+def part_topic(part: str) -> str:
+    """A silent part named briefly, so the reader knows which part the documents do not answer."""
+    text = part.strip("？?。，, ")
+    return text if len(text) <= PART_TOPIC_CHARS else text[:PART_TOPIC_CHARS] + "…"
 
 
 def points_back(qa: PolicyQA, part: str, frame: QuestionFrame) -> bool:
