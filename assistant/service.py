@@ -71,8 +71,14 @@ class Assistant:
 
     def in_domain(self, question: str) -> bool:
         """Does the question use a topic noun of the corpus (not just 公司/企业/时间)?"""
-        nouns = self.corpus.retriever.tokenizer.content_nouns(question)
+        retriever = self.corpus.retriever
+        nouns = retriever.abbreviations.expand(retriever.tokenizer.content_nouns(question))
         return any(n in self.policy.idf and n not in GENERIC_NOUNS for n in nouns)
+
+    def topics_not_in(self, question: str, text: str) -> list[str]:
+        """The question's topic nouns (not 公司/企业/时间) that `text` never uses."""
+        nouns = self.corpus.retriever.tokenizer.content_nouns(question)
+        return [n for n in nouns if n not in GENERIC_NOUNS and n not in text]
 
     @property
     def today(self) -> dt.date:
@@ -170,6 +176,8 @@ class Assistant:
             locality = next(iter(localities_in(question)), state.locality)
             measures = self.category_measures(decision.category or "严重失信", locality)
             clauses = self.policy.answer(question)
+            if clauses.refused and self.topics_not_in(question, measures.text):
+                return clauses  # the measures do not speak of what is asked (税务优惠, 担保费率): say so
             return (
                 measures if clauses.refused else append_answer(clauses, measures, messages.MEASURES_HEADING)
             )

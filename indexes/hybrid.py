@@ -7,12 +7,13 @@ query vectors, so one question costs one query encoding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 import numpy as np
 
 from corpus.models import DocumentMeta, Passage
+from indexes.abbreviations import AbbreviationIndex
 from indexes.dense import DenseIndex
 from indexes.encoders import Encoder
 from indexes.fusion import reciprocal_rank_fusion
@@ -91,6 +92,14 @@ class HybridRetriever:
             return np.ones(len(self.passages), dtype=bool)
         return np.array([filters.accepts(p, self.documents[p.doc_id]) for p in self.passages], dtype=bool)
 
+    @cached_property
+    def abbreviations(self) -> AbbreviationIndex:
+        return AbbreviationIndex(self.sparse.document_frequencies())
+
+    def query_tokens(self, query: str) -> list[str]:
+        """The query's search tokens, its synonyms' and the corpus words its abbreviations stand for."""
+        return self.abbreviations.expand(self.tokenizer.expand_query(query))
+
     def search(
         self,
         query: str,
@@ -101,7 +110,7 @@ class HybridRetriever:
     ) -> list[Hit]:
         """Best k passages; pass `query_vector` (from `query_vector(query)`) to skip encoding."""
         mask = self._mask(filters)
-        bm25 = self.sparse.scores(self.tokenizer.expand_query(query))
+        bm25 = self.sparse.scores(self.query_tokens(query))
         vector = self.query_vector(query) if query_vector is None else query_vector
         dense = self.dense.scores(vector)
         if method == "bm25":

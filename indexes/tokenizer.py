@@ -128,12 +128,14 @@ class ChineseTokenizer:
         seen = set(tokens)
         return tokens + [t for t in identifier_tokens(folded) if t not in seen]
 
+    def synonym_terms(self, text: str) -> list[str]:
+        """The corpus terms that domain synonyms map the text's words to (市场监管 → 市场监督管理)."""
+        folded = fold(text)
+        return [term for word, terms in self.synonyms.items() if word in folded for term in terms]
+
     def expand_query(self, text: str) -> list[str]:
         """Query tokens plus the corpus terms that domain synonyms map question words to."""
-        tokens = self.tokenize(text)
-        folded = fold(text)
-        extra = [term for word, terms in self.synonyms.items() if word in folded for term in terms]
-        return tokens + [t for term in extra for t in self.tokenize(term)]
+        return self.tokenize(text) + [t for term in self.synonym_terms(text) for t in self.tokenize(term)]
 
     def content_nouns(self, text: str) -> list[str]:
         """Nouns (n*, vn) of two or more characters, by jieba's part-of-speech tagger on our dictionary."""

@@ -116,7 +116,8 @@ class PolicyQA:
     def features_of(
         self, question: str, evidence: list[Evidence], frame: QuestionFrame, wording: float | None = None
     ) -> AnswerabilityFeatures:
-        tokens = self.retriever.tokenizer.content_nouns(question)
+        abbreviations = self.retriever.abbreviations  # 年报 is covered where 年度报告 is
+        tokens = [abbreviations.expansion(t) or t for t in self.retriever.tokenizer.content_nouns(question)]
         if wording is None:
             wording = self.model.wording_probability(question)
         return evidence_features(evidence, frame, tokens, self.idf, wording)
@@ -142,7 +143,7 @@ class PolicyQA:
             return compare(self, question, frame, sides)
         if len(frame.parts) > 1:
             return multi_part(self, question, frame, locality)
-        named = documents_named(question, self.documents.values(), self.titles)
+        named = documents_named(self.with_synonyms(question), self.documents.values(), self.titles)
         return self.single(question, frame, locality, named[0].doc_ids if len(named) == 1 else ())
 
     def sides(self, question: str, frame: QuestionFrame) -> list[Side]:
@@ -150,8 +151,14 @@ class PolicyQA:
         places = [
             Side(name, tuple(sorted(self.finder.documents_meant(name))), name) for name in frame.localities
         ]
-        named = documents_named(question, self.documents.values(), self.titles)
+        named = documents_named(self.with_synonyms(question), self.documents.values(), self.titles)
         return distinct_sides([*places, *named])
+
+    def with_synonyms(self, question: str) -> str:
+        """The question followed by the documents' terms for its words, so that a document named in
+        everyday words ("市场监管总局的处罚公示规定") is recognised by its title's and issuer's words."""
+        terms = self.retriever.tokenizer.synonym_terms(question)
+        return question + ("（" + "，".join(terms) + "）" if terms else "")
 
     def own_documents(self, place: str) -> tuple[str, ...]:
         """The documents a place named as a side means: its own and those of the divisions above it, not the
@@ -161,7 +168,7 @@ class PolicyQA:
 
     def relevance(self, question: str, frame: QuestionFrame) -> Relevance:
         """How much a piece of a sentence answers the question: shared words, and the asked detail."""
-        tokens = self.retriever.tokenizer.expand_query(question)
+        tokens = self.retriever.query_tokens(question)
         return lambda text: lexical_overlap(tokens, text, self.idf) + 0.5 * aspect_present(frame, text)
 
     def statements(
@@ -208,7 +215,7 @@ class PolicyQA:
 
     def document_asked(self, question: str, frame: QuestionFrame) -> DocumentMeta | None:
         """The document the question names; else the one of the named locality whose title shares most."""
-        by_name = documents_named(frame.question, self.documents.values(), self.titles)
+        by_name = documents_named(self.with_synonyms(frame.question), self.documents.values(), self.titles)
         if len(by_name) == 1:
             return self.documents[by_name[0].doc_ids[0]]
         named = [d for d in self.documents.values() if any(locality_matches(n, d) for n in frame.localities)]

@@ -152,7 +152,7 @@ class EvidenceFinder:
         """Every usable sentence of the hits, best first. `scoped_to`: the places the search was limited to;
         their names tell nothing about which sentence answers, so they do not count as shared words."""
         query = self.retriever.query_vector(question)
-        tokens = [t for t in self.tokenizer.expand_query(question) if not any(t in place for place in scoped_to)]
+        tokens = [t for t in self.retriever.query_tokens(question) if not any(t in place for place in scoped_to)]
         seen: set[str] = set()
         found = []
         for rank, hit in enumerate(hits):
