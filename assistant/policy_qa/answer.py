@@ -29,7 +29,7 @@ from assistant.policy_qa.frame import (
     frame_question,
 )
 from assistant.policy_qa.lead import Relevance
-from assistant.policy_qa.render import answer_text, lead_lines
+from assistant.policy_qa.render import answer_text, article_of, lead_lines
 from assistant.policy_qa.shapes import compare, multi_part
 from assistant.policy_qa.sides import Side, compares, distinct_sides, documents_named
 from corpus import DocumentMeta, Passage
@@ -174,9 +174,12 @@ class PolicyQA:
     def statements(
         self, question: str, frame: QuestionFrame, assessed: Assessed, citations: CitationList
     ) -> list[Statement]:
-        return compose_statements(
+        found = compose_statements(
             assessed.evidence, frame, citations, self.passages, self.index, self.relevance(question, frame)
         )
+        if frame.asks_article:  # "哪一条规定了…": the article first, then what it says
+            return [replace(s, lead=f"{article_of(s.passage)}：{s.lead}") for s in found]
+        return found
 
     def single(
         self, question: str, frame: QuestionFrame, locality: str | None, doc_ids: tuple[str, ...] = ()

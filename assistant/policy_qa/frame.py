@@ -169,6 +169,11 @@ class QuestionFrame:
     def is_document_question(self) -> bool:
         return bool(self.document_aspects)
 
+    @property
+    def asks_article(self) -> bool:
+        """Does the question ask which article says something ("哪一条规定了…")? Its answer names the article."""
+        return bool(_ARTICLE_ASKED.search(self.question))
+
 
 def level_of(question: str) -> str | None:
     """The one administrative level the question speaks of ("区里…" → district); None when none or several."""
@@ -180,8 +185,14 @@ def aspects_of(text: str) -> tuple[str, ...]:
     return tuple(name for name, pattern in ASPECT_PATTERNS if pattern.search(text))
 
 
+_ARTICLE_ASKED = re.compile(r"哪[一个]?条(?!件)|第几条|哪[一个]?款|哪个条款|什么条款")
+
+
 def document_aspects_of(text: str) -> tuple[str, ...]:
-    """What is asked about a document itself (only when the question speaks of a document)."""
+    """What is asked about a document itself (only when the question speaks of a document; a question
+    asking which article says something is about the article's content, not the document)."""
+    if _ARTICLE_ASKED.search(text):
+        return ()
     found = tuple(name for name, pattern in DOCUMENT_ASPECTS if pattern.search(text))
     if not found:
         return ()

@@ -1,0 +1,83 @@
+"""Mechanisms behind answers on documents nobody tuned for (issue 19), each with a probe of our own.
+
+The probe questions were written from the documents' text before any answer was looked at; none is a
+dev-set question.
+"""
+
+from __future__ import annotations
+
+from assistant.policy_qa.compose import typed
+from assistant.policy_qa.evidence import usable
+from assistant.policy_qa.frame import document_aspects_of, frame_question
+from assistant.policy_qa.question import asks_amount, has_quantity
+
+LEAD = 150
+
+
+def test_a_numbered_item_that_is_a_clause_is_evidence_and_a_bare_heading_is_not() -> None:
+    assert usable("（二）信息存在文字错误的，予以更正；")
+    assert usable("（四）在日常监督管理中，合理降低抽查比例和频次；")
+    assert usable("（三）股权出质登记信息；")
+    assert not usable("8. 探索建立信用修复机制。")
+    assert not usable("（三）建立健全信用信息公示机制")
+
+
+def test_amounts_in_chinese_numerals_are_quantities() -> None:
+    assert has_quantity("处以一万元以上五万元以下的罚款")
+    assert has_quantity("处二十万元以下罚款")
+
+
+def test_money_is_asked_only_with_an_amount_interrogative() -> None:
+    assert not asks_amount("处罚决定书上的金额写错了，怎么办？")
+    assert asks_amount("罚款金额是多少？")
+    assert asks_amount("最多罚多少？")
+
+
+def test_a_which_article_question_is_about_the_articles_content_not_the_document() -> None:
+    question = "山东省社会信用条例哪一条规定了限制乘坐飞机？"
+    assert document_aspects_of(question) == ()
+    assert frame_question(question, []).asks_article
+    assert not frame_question("山东省社会信用条例有哪些条件？", []).asks_article
+
+
+def test_the_asked_detail_is_taken_from_a_near_sentence_beyond_the_first_three(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    qa = regs_assistant.policy
+    question = "企业被市场监管部门处罚后，处罚信息一般在国家企业信用信息公示系统上公示多长时间就不再公示？"
+    frame = qa.frame(question)
+    evidence = qa.assess(question, frame, None).evidence
+    fitting = typed(evidence, frame)
+    assert fitting and any(unit in fitting[0].text for unit in ("三个月", "三年"))
+
+
+def test_a_period_question_is_answered_from_the_loaded_national_regulation(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = regs_assistant.ask("市场监管部门公示的行政处罚信息，过多久停止公示？")
+    assert not answer.refused
+    lead = answer.text[:LEAD]
+    assert "三个月" in lead and "三年" in lead
+    assert "市场监督管理行政处罚信息公示规定" in answer.text
+
+
+def test_a_which_article_answer_names_the_article_first(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = regs_assistant.ask("山东省社会信用条例哪一条规定了限制乘坐飞机、高等级列车？")
+    assert not answer.refused
+    assert answer.text.startswith("第三十条")
+
+
+def test_a_multi_part_answer_does_not_repeat_the_question(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    question = "山东对严重失信主体可以采取哪些惩戒措施？对守信主体在日常监督管理中有什么激励？"
+    answer = regs_assistant.ask(question)
+    assert not answer.refused
+    assert "对守信主体在日常监督管理中有什么激励" not in answer.text
+    assert "合理降低抽查比例和频次" in answer.text
+
+
+def test_an_abbreviation_of_a_corpus_term_is_in_domain_and_answered(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = regs_assistant.ask("企业的年报要在每年几月几号之前报送？")
+    assert answer.route == "policy_qa" and not answer.refused
+    assert "6月30日" in answer.text[:LEAD]
+
+
+def test_measures_that_do_not_speak_of_the_topic_leave_the_refusal_standing(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("信用好的企业在子女入学方面能享受哪些优待？")
+    assert answer.refused
+    assert "措施清单" not in answer.text
