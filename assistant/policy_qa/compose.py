@@ -32,6 +32,8 @@ _BODY = re.compile(
 )
 MIRROR_SHARE = 0.8  # share of a table row's character pairs found in a sentence for the row to restate it
 _HEADING_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.．、]")
+_DEFINING = re.compile(r"是指|所称|指的是|是[^，。；]{0,20}的统称")
+PREFERRED_ASPECTS = ("definition",)  # the defining sentence is preferred; without one, the best sentence
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|月底|前完成|之前|以前")
 
 
@@ -66,6 +68,8 @@ def aspect_present(frame: QuestionFrame, text: str) -> bool:
         return holds_unit(text, frame.unit) if frame.unit else has_quantity(text)
     if frame.main_aspect == "when":
         return bool(_DATE.search(text))
+    if frame.main_aspect == "definition":
+        return bool(_DEFINING.search(text))
     return True
 
 
@@ -80,7 +84,10 @@ def typed(evidence: Sequence[Evidence], frame: QuestionFrame, window: int = TYPE
         return []
     floor = evidence[0].score - TYPED_MARGIN
     near = [e for k, e in enumerate(evidence) if k < window or e.score >= floor]
-    return [e for e in near if aspect_present(frame, e.text)]
+    fitting = [e for e in near if aspect_present(frame, e.text)]
+    if frame.main_aspect in PREFERRED_ASPECTS:  # a preference, never a reason to refuse
+        return fitting or near
+    return fitting
 
 
 def following_clauses(passage: Passage, passages: Sequence[Passage], index: dict[str, int]) -> list[Passage]:

@@ -28,6 +28,7 @@ ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("when", re.compile(r"什么时候|何时|哪年|哪一年|几月几[日号]|截止(到|日期|时间)|时间节点|什么时间")),
+    ("definition", re.compile(r"定义|是指|指的是|指什么|什么是|什么叫|是什么意思|含义|是干什么|干什么的")),
     ("items", re.compile(r"哪些|哪几|什么内容|包括|有什么|列了|清单|几方面|特点|组成")),
     ("how", re.compile(r"怎么|如何|怎样|咋|什么(方式|办法|途径|程序|流程)|步骤")),
     ("whether", re.compile(r"能不能|能否|可不可以|可以吗|是否|会不会|有没有|吗[？?]?$")),
