@@ -28,7 +28,7 @@ from assistant.policy_qa.frame import (
     QuestionFrame,
     frame_question,
 )
-from assistant.policy_qa.lead import Relevance
+from assistant.policy_qa.lead import LEAD_MAX, Relevance
 from assistant.policy_qa.render import answer_text, article_of, lead_lines
 from assistant.policy_qa.shapes import compare, multi_part
 from assistant.policy_qa.sides import Side, compares, distinct_sides, documents_named
@@ -172,10 +172,21 @@ class PolicyQA:
         return lambda text: lexical_overlap(tokens, text, self.idf) + 0.5 * aspect_present(frame, text)
 
     def statements(
-        self, question: str, frame: QuestionFrame, assessed: Assessed, citations: CitationList
+        self,
+        question: str,
+        frame: QuestionFrame,
+        assessed: Assessed,
+        citations: CitationList,
+        lead_limit: int = LEAD_MAX,
     ) -> list[Statement]:
         found = compose_statements(
-            assessed.evidence, frame, citations, self.passages, self.index, self.relevance(question, frame)
+            assessed.evidence,
+            frame,
+            citations,
+            self.passages,
+            self.index,
+            self.relevance(question, frame),
+            lead_limit,
         )
         if frame.asks_article:  # "哪一条规定了…": the article first, then what it says
             return [replace(s, lead=f"{article_of(s.passage)}：{s.lead}") for s in found]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.citations import CitationList
 from assistant.policy_qa.evidence import Evidence
 from assistant.policy_qa.frame import QuestionFrame, holds_unit
-from assistant.policy_qa.lead import Relevance, crop_around, cut, items_of, list_lead, plain
+from assistant.policy_qa.lead import LEAD_MAX, Relevance, crop_around, cut, items_of, list_lead, plain
 from assistant.policy_qa.question import has_money, has_quantity
 from corpus import DocumentMeta, Passage
 
@@ -150,12 +150,14 @@ def compose_statements(
     passages: Sequence[Passage],
     index: dict[str, int],
     relevance: Relevance | None = None,
+    lead_limit: int = LEAD_MAX,
 ) -> list[Statement]:
     """What the sources say for one (sub-)question, best first; [] when no evidence fits the aspect."""
     chosen = choose_evidence(evidence, frame)
     scorer = relevance or (lambda text: 0.0)
     return [
-        statement(e, frame, citations, passages, index, scorer, companion(e, evidence, frame)) for e in chosen
+        statement(e, frame, citations, passages, index, scorer, companion(e, evidence, frame), lead_limit)
+        for e in chosen
     ]
 
 
@@ -301,6 +303,7 @@ def statement(
     index: dict[str, int],
     relevance: Relevance,
     second: Evidence | None = None,
+    lead_limit: int = LEAD_MAX,
 ) -> Statement:
     passage, doc = evidence.hit.passage, evidence.hit.document
     extra = following_clauses(passage, passages, index)
@@ -309,7 +312,7 @@ def statement(
     if frame.main_aspect == "items" and len(items) >= 2:
         lead, quote = list_lead([plain(i) for i in items]), ""
     else:
-        lead = cut(evidence.text, relevance)
+        lead = cut(evidence.text, relevance, lead_limit)
         quote = (
             crop_around(plain(evidence.text), lead.strip("…"))
             if lead.startswith("…") or lead.endswith("…")
@@ -317,7 +320,7 @@ def statement(
         )
         if second is not None:
             steps = sorted((evidence, second), key=lambda e: passage.text.find(e.text[:10]))
-            lead = "".join(cut(e.text, relevance) for e in steps)
+            lead = "".join(cut(e.text, relevance, lead_limit) for e in steps)
     note = ""
     if frame.main_aspect == "who":
         note = units_note(passage)

@@ -53,7 +53,7 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
         fresh = [e for e in assessed.evidence if e.text not in used]
         assessed = replace(assessed, evidence=fresh or assessed.evidence)
         hits += assessed.hits
-        statements = qa.statements(asked, part_frame, assessed, citations)
+        statements = qa.statements(asked, part_frame, assessed, citations, line_limit(len(frame.parts)))
         if assessed.verdict.answerable and statements:
             answered += 1
             cited.append(statements[0])
@@ -74,6 +74,15 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
 
 
 MAIN_PART_SILENT = "现有政策文件未涉及“{part}”的具体规定。其余部分的依据如下：\n"
+LEAD_BUDGET = 150  # characters a reader sees first: the leads of all parts (or sides) share them
+MIN_LINE_LEAD = 60  # …but no part's lead is cut shorter than this
+
+
+def line_limit(lines: int) -> int:
+    """How long each part's (or side's) lead may be so that the answer's first lines hold every part."""
+    return max(MIN_LINE_LEAD, LEAD_BUDGET // max(lines, 1))
+
+
 PART_TOPIC_CHARS = 16
 
 
@@ -129,7 +138,7 @@ def compare(qa: PolicyQA, question: str, frame: QuestionFrame, sides: list[Side]
     for (side, assessed), on_side in zip(assessed_sides, on_sides, strict=True):
         hits += assessed.hits
         statements = compose_statements(
-            aligned(on_side, anchor), frame, citations, qa.passages, qa.index, relevance
+            aligned(on_side, anchor), frame, citations, qa.passages, qa.index, relevance, line_limit(len(sides))
         )
         if assessed.verdict.answerable and statements:
             answered += 1
