@@ -185,11 +185,11 @@ def test_probe_sets_written_apart_from_the_dev_sets_stay_above_their_floors(assi
 
 # qa_regs_dev (the six development regulations, with the five plans loaded too): floors just under what
 # `credit-assistant eval run` reaches on the eleven-document corpus (README table), both halves.
-REGS_FLOORS = {  # reached 2026-12-03: tune 0.721 / 0.038 / 0.875 / 0.943, check 0.610 / 0.098 / 0.500 / 0.961
-    "tune": {"strict_pass": 0.68, "false_refusal_rate": 0.08, "refusal_recall": 0.8, "hybrid_recall@5": 0.92},
-    "check": {"strict_pass": 0.57, "false_refusal_rate": 0.14, "refusal_recall": 0.45, "hybrid_recall@5": 0.93},
+REGS_FLOORS = {  # reached 2026-12-03 (second session): tune 0.787 / 0.019 / 1.000, check 0.712 / 0.078 / 0.875
+    "tune": {"strict_pass": 0.75, "false_refusal_rate": 0.05, "refusal_recall": 0.85, "hybrid_recall@5": 0.92},
+    "check": {"strict_pass": 0.68, "false_refusal_rate": 0.11, "refusal_recall": 0.85, "hybrid_recall@5": 0.93},
 }
-ANSWER_SHAPE_FLOORS = {"answer_lead": 0.5, "answer_chars_median": 260}  # reached 0.567 and 185 on qa_regs_dev
+ANSWER_SHAPE_FLOORS = {"answer_lead": 0.58, "answer_chars_median": 240}  # reached 0.615 and 191 on qa_regs_dev
 
 
 @pytest.mark.slow
