@@ -68,7 +68,11 @@ class DaskEmbedder:
                 yield client
             return
         cluster = LocalCluster(
-            n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=self.workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
         )
         try:
             with Client(cluster) as client:
@@ -166,7 +170,7 @@ class RayEmbedder:
                 fn_constructor_args=(spec,),
                 batch_size=self.batch_size,
                 batch_format="numpy",
-                concurrency=self.workers,
+                compute=ray.data.ActorPoolStrategy(size=self.workers),
                 num_cpus=1,
             )
             with tqdm(total=len(texts), desc="向量化（Ray）", disable=not self.progress) as bar:

@@ -73,6 +73,7 @@ def build_index(
     progress: bool = True,
     snapshot: Callable[[Path], None] | None = None,
     embedder: Embedder | None = None,
+    flush_every: int = 2048,
 ) -> dict:
     """Build the indexes into a new version under the root `folder`, then publish it; returns the manifest.
 
@@ -88,7 +89,8 @@ def build_index(
     all_texts = [*texts, *table.texts]
     keys = text_keys(encoder, all_texts)
     cache = open_cache(folder, encoder)
-    embedded = fill_cache(cache, keys, all_texts, embedder or LocalEmbedder(encoder, batch_size, progress))
+    embedder = embedder or LocalEmbedder(encoder, batch_size, progress)
+    embedded = fill_cache(cache, keys, all_texts, embedder, flush_every)
     located = cache.locate(keys)
     tokenized = token_cache.tokenize_with_cache(token_cache.cache_path(folder, tokenizer), tokenizer, texts)
     sparse = SparseIndex.build(tokenized.token_lists)
