@@ -84,30 +84,41 @@ def build_index(
     grow by a shard of what is new. The faiss matrix and the sentence vectors are copied from the cache's
     memory-mapped shards a chunk at a time. `snapshot` may add files to the version before it is published.
     """
+    watch = Stopwatch()
     texts = [index_text(p, documents[p.doc_id]) for p in passages]
     table = SentenceTable.from_passages(passages)
     all_texts = [*texts, *table.texts]
+    watch.lap("texts")
     keys = text_keys(encoder, all_texts)
+    watch.lap("keys")
     cache = open_cache(folder, encoder)
+    watch.lap("cache_read")
     embedder = embedder or LocalEmbedder(encoder, batch_size, progress)
     embedded = fill_cache(cache, keys, all_texts, embedder, flush_every)
     located = cache.locate(keys)
+    watch.lap("embedding")
     tokenized = token_cache.tokenize_with_cache(token_cache.cache_path(folder, tokenizer), tokenizer, texts)
+    watch.lap("tokens")
     sparse = SparseIndex.build(tokenized.token_lists)
+    watch.lap("bm25")
     version, target = new_version(folder)
     try:
         sparse.save(target / "bm25")
+        watch.lap("bm25_save")
         dense = DenseIndex.build_from_chunks(encoder.dim, cache.chunks(located.part(0, len(texts))))
         dense.save(target / "dense.faiss")
         del dense
+        watch.lap("faiss")
         save_sentence_table(target, table)
         write_rows(
             sentence_vectors_path(target),
             (len(table.texts), encoder.dim),
             cache.chunks(located.part(len(texts), len(all_texts))),
         )
+        watch.lap("sentences")
         if snapshot is not None:
             snapshot(target)
+        watch.lap("snapshot")
         manifest = {
             **expected_manifest(passages, encoder, tokenizer, table),
             "version": version,
@@ -115,12 +126,27 @@ def build_index(
             "tokenized": tokenized.tokenized,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
+        watch.lap("manifest")
+        manifest["seconds"] = watch.seconds  # where the build's time went, phase by phase
         (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
         publish(folder, version)
     except BaseException:
         discard(folder, version)
         raise
     return manifest
+
+
+class Stopwatch:
+    """Seconds per phase, each lap measured from the previous one."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = round(now - self._last, 4)
+        self._last = now
 
 
 def write_rows(path: Path, shape: tuple[int, int], chunks: Iterable[np.ndarray]) -> None:

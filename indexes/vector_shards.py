@@ -32,6 +32,12 @@ def as_keys(keys: Sequence[bytes] | np.ndarray) -> np.ndarray:
     return np.asarray(keys, dtype=KEY_DTYPE)
 
 
+def prefix64(keys: np.ndarray) -> np.ndarray:
+    """The first 8 bytes of each key as an unsigned integer (what the index sorts and searches by)."""
+    raw = np.frombuffer(np.ascontiguousarray(keys, dtype=KEY_DTYPE).tobytes(), dtype="uint8")
+    return np.ascontiguousarray(raw.reshape(-1, KEY_BYTES)[:, :8]).view("<u8").ravel()
+
+
 @dataclass(frozen=True, slots=True)
 class Shard:
     name: str
@@ -62,6 +68,7 @@ class VectorShards:
         self.dim = dim
         self.shards: list[Shard] = []
         self._sorted_keys = np.zeros(0, dtype=KEY_DTYPE)
+        self._sorted_prefix = np.zeros(0, dtype="uint64")
         self._sorted_shard = np.zeros(0, dtype="int32")
         self._sorted_row = np.zeros(0, dtype="int64")
         self.refresh()
@@ -77,24 +84,39 @@ class VectorShards:
         keys = np.concatenate([s.keys for s in self.shards])
         shard = np.concatenate([np.full(len(s.keys), i, dtype="int32") for i, s in enumerate(self.shards)])
         row = np.concatenate([np.arange(len(s.keys), dtype="int64") for s in self.shards])
-        # Newest shard first among equal keys (a stable sort of keys in reverse shard order).
-        order = np.argsort(keys[::-1], kind="stable")
+        # Sorted by the keys' first 8 bytes (an integer sort, far faster than one of 20-byte strings); among
+        # equal keys the newest shard first (a stable sort in reverse shard order).
+        order = np.argsort(prefix64(keys)[::-1], kind="stable")
         back = len(keys) - 1 - order
         self._sorted_keys, self._sorted_shard, self._sorted_row = keys[back], shard[back], row[back]
+        self._sorted_prefix = prefix64(self._sorted_keys)
 
     def __len__(self) -> int:
         return sum(len(s.keys) for s in self.shards)
 
     def locate(self, keys: np.ndarray) -> Located:
         keys = as_keys(keys)
-        if not len(self._sorted_keys):
-            return Located(np.full(len(keys), -1, dtype="int32"), np.full(len(keys), -1, dtype="int64"))
-        at = np.minimum(np.searchsorted(self._sorted_keys, keys), len(self._sorted_keys) - 1)
+        shard = np.full(len(keys), -1, dtype="int32")
+        row = np.full(len(keys), -1, dtype="int64")
+        if not len(self._sorted_keys) or not len(keys):
+            return Located(shard, row)
+        wanted = prefix64(keys)
+        order = np.argsort(wanted, kind="stable")  # sorted needles: each search starts where the last ended
+        at = np.empty(len(keys), dtype="int64")
+        at[order] = np.searchsorted(self._sorted_prefix, wanted[order])
+        at = np.minimum(at, len(self._sorted_keys) - 1)
         found = self._sorted_keys[at] == keys
-        return Located(
-            np.where(found, self._sorted_shard[at], -1).astype("int32"),
-            np.where(found, self._sorted_row[at], -1).astype("int64"),
-        )
+        # Two keys sharing their first 8 bytes (about one pair in 10^7 at two million keys): look along the run.
+        for i in np.nonzero(~found & (self._sorted_prefix[at] == wanted))[0].tolist():
+            j = int(at[i])
+            while j < len(self._sorted_keys) and self._sorted_prefix[j] == wanted[i]:
+                if self._sorted_keys[j] == keys[i]:
+                    at[i], found[i] = j, True
+                    break
+                j += 1
+        shard[found] = self._sorted_shard[at[found]]
+        row[found] = self._sorted_row[at[found]]
+        return Located(shard, row)
 
     def gather_into(self, located: Located, out: np.ndarray, start: int = 0, stop: int | None = None) -> None:
         """Copy the vectors of asked keys [start:stop] into `out` (rows in order), one shard at a time."""
@@ -138,8 +160,9 @@ class VectorShards:
     def _index_new(self, number: int) -> None:
         shard = self.shards[number]
         keys = np.concatenate([shard.keys, self._sorted_keys])  # the new shard first: it wins on equal keys
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(prefix64(keys), kind="stable")
         self._sorted_keys = keys[order]
+        self._sorted_prefix = prefix64(self._sorted_keys)
         self._sorted_shard = np.concatenate([np.full(len(shard.keys), number, "int32"), self._sorted_shard])[
             order
         ]
