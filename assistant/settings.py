@@ -125,6 +125,19 @@ class ApiSettings(BaseModel):
         20.0, gt=0, description="Time limit of one question; past it the request is answered 504"
     )
     retry_after_seconds: int = Field(1, ge=0, description="Retry-After of a 503 for too many questions")
+    worker_healthcheck_seconds: int = Field(
+        60,
+        ge=1,
+        description="How long uvicorn's supervisor waits for a worker's health-check answer before killing and "
+        "restarting it (uvicorn's default, 5 s, kills workers that are merely starved of CPU while loading)",
+    )
+    switch_interval_ms: float = Field(
+        1.0,
+        gt=0,
+        description="Python's thread switch interval in a serving process (sys.setswitchinterval; Python's "
+        "default is 5 ms): how long the event loop may wait for the GIL behind an answering thread, so a "
+        "refusal or /healthz is not held up by questions being answered",
+    )
     max_upload_bytes: int = Field(
         20_000_000,
         description="Largest uploaded file (record import or question set) accepted; larger is 413",

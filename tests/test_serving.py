@@ -108,6 +108,7 @@ def two_workers(settings: Settings, assistant) -> Iterator[str]:  # type: ignore
     command = [
         sys.executable, "-m", "uvicorn", "assistant.api.app:app_factory", "--factory",
         "--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        "--timeout-worker-healthcheck", "60",
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -120,6 +121,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
             settings, lambda: runtime.assistant.records if runtime.assistant else None
         )
         watching = runtime.index_swap.watch(runtime, settings.index.poll_seconds)
+        sys.setswitchinterval(settings.api.switch_interval_ms / 1000)  # the loop waits less for the GIL
         if assistant is not None:
             runtime.assistant = assistant
             runtime.evals = start_eval_jobs(settings, assistant)
