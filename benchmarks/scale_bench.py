@@ -22,8 +22,8 @@ Prints numbers, asserts nothing.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import hashlib
+import importlib.util
 import json
 import shutil
 import statistics
