@@ -7,7 +7,9 @@ with their latency (p50/p95/max), other 5xx, p50/p95 of the accepted questions, 
 asked every 20 ms during the burst, throughput and the RSS of every worker. A second round lets each client
 honour Retry-After until answered. Each round is repeated `--rounds` times. The client is a minimal raw
 HTTP/1.1 client on asyncio streams (request bytes prepared beforehand, one connection per request), so
-what is timed is the server, not a client library's own work. Asserts nothing.
+what is timed is the server, not a client library's own work. Then the same server count once more with
+`CREDIT_API__MAX_IN_FLIGHT=0` (every question refused): the refusal path's latency alone and the servers' CPU
+per refusal, which does not depend on what else the machine runs. Asserts nothing.
 
     python benchmarks/load_bench.py [--workers 1 2] [--rounds 3] [--data-dir DIR]
 """
@@ -221,7 +223,33 @@ def wait_ready(url: str, workers: int, timeout: float = 1800) -> set[str]:
     return ready
 
 
-def run(workers: int, data_dir: Path, rounds: int) -> None:
+def cpu_seconds(pids: set[str]) -> float:
+    """User + system CPU time of the processes so far (clock ticks of /proc/<pid>/stat)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def refusal_cost(port: int, pids: set[str], bursts: int = 5) -> str:
+    """Bursts of CONCURRENT refusals (a server admitting nothing): their latency, and the servers' CPU per
+    refusal — what the refusal path costs whatever else the machine runs."""
+    raws = [request_bytes("POST", "/v1/ask", {"question": "开展诚信教育可以收费吗？"})] * CONCURRENT
+    before, latencies = cpu_seconds(pids), []
+    for _ in range(bursts):
+        outcomes = asyncio.run(asyncio.wait_for(asyncio.gather(*(one(port, r, False) for r in raws)), 120))
+        latencies += [o.last for o in outcomes if o.status == 503]
+    per = (cpu_seconds(pids) - before) / max(len(latencies), 1)
+    latencies.sort()
+    return (
+        f"{len(latencies)} refusals in {bursts} bursts of {CONCURRENT}: p50 {ms(latencies, 0.5)} / p95 "
+        f"{ms(latencies, 0.95)} / max {ms(latencies, 1.0)}; server CPU {per * 1e6:.0f} µs per refusal "
+        f"(a burst of {CONCURRENT} = {per * CONCURRENT * 1000:.0f} ms of one core)"
+    )
+
+
+def run(workers: int, data_dir: Path, rounds: int, refuse_all: bool = False) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -230,6 +258,7 @@ def run(workers: int, data_dir: Path, rounds: int) -> None:
         "CREDIT_API__API_KEYS": json.dumps([KEY]),
         "CREDIT_TODAY": "2026-11-23",
         "HF_HUB_OFFLINE": "1",
+        **({"CREDIT_API__MAX_IN_FLIGHT": "0"} if refuse_all else {}),
     }
     command = [
         str(Path(sys.executable).parent / "credit-assistant"),
@@ -243,7 +272,13 @@ def run(workers: int, data_dir: Path, rounds: int) -> None:
     try:
         started = time.perf_counter()
         ready = wait_ready(url, workers)
-        print(f"\n== {workers} worker(s): {len(ready)} ready after {time.perf_counter() - started:.0f} s")
+        what = "refusing every question" if refuse_all else ""
+        print(
+            f"\n== {workers} worker(s) {what}: {len(ready)} ready after {time.perf_counter() - started:.0f} s"
+        )
+        if refuse_all:
+            print(f"   refusal path alone (MAX_IN_FLIGHT=0): {refusal_cost(port, ready)}")
+            return
         asked = questions(data_dir)
         warm_up(url, asked[:3], ready)
         for number in range(1, rounds + 1):
@@ -271,13 +306,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="bursts per worker count")
     parser.add_argument("--data-dir", type=Path, help="data folder to (re)use; default a temporary one")
     args = parser.parse_args()
-    if args.data_dir is not None:
-        for workers in args.workers:
-            run(workers, args.data_dir, args.rounds)
-        return
     with tempfile.TemporaryDirectory() as tmp:
+        data_dir = args.data_dir or Path(tmp)
         for workers in args.workers:
-            run(workers, Path(tmp), args.rounds)
+            run(workers, data_dir, args.rounds)
+            run(workers, data_dir, 0, refuse_all=True)
 
 
 if __name__ == "__main__":
