@@ -237,9 +237,11 @@ def refusal_cost(port: int, pids: set[str], bursts: int = 5) -> str:
     refusal — what the refusal path costs whatever else the machine runs."""
     raws = [request_bytes("POST", "/v1/ask", {"question": "开展诚信教育可以收费吗？"})] * CONCURRENT
     before, latencies = cpu_seconds(pids), []
+    async def burst() -> list[Outcome]:
+        return list(await asyncio.gather(*(one(port, r, False) for r in raws)))
+
     for _ in range(bursts):
-        outcomes = asyncio.run(asyncio.wait_for(asyncio.gather(*(one(port, r, False) for r in raws)), 120))
-        latencies += [o.last for o in outcomes if o.status == 503]
+        latencies += [o.last for o in asyncio.run(burst()) if o.status == 503]
     per = (cpu_seconds(pids) - before) / max(len(latencies), 1)
     latencies.sort()
     return (
