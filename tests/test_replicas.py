@@ -61,7 +61,8 @@ def ready_version(url: str, seconds: float = 900) -> str:
 @pytest.fixture
 def replicas(tmp_path: Path, settings: Settings, policy_corpus) -> Iterator[tuple[str, str, Path]]:  # type: ignore[no-untyped-def]
     """Replica A, then replica B, over one store (seeded with the session's caches: no re-embedding of the
-    bundled five) and a fresh PostgreSQL schema; each with its own data folder."""
+    bundled five) and a fresh PostgreSQL schema; each with its own data folder (given the session's route-model
+    vectors, as a restarted replica has them)."""
     if not postgres_available():
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL is required here but not reachable at {POSTGRES_URL}")
@@ -74,6 +75,8 @@ def replicas(tmp_path: Path, settings: Settings, policy_corpus) -> Iterator[tupl
     try:
         urls = []
         for name in ("a", "b"):  # one after the other: the first migrates and seeds the database
+            if (settings.data_dir / "models").is_dir():  # the fitted route model's vectors: no re-encoding
+                shutil.copytree(settings.data_dir / "models", tmp_path / name / "models")
             port = free_port()
             servers.append(start(tmp_path / name, store, port))
             urls.append(f"http://127.0.0.1:{port}")
