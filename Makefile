@@ -21,4 +21,5 @@ bench: setup
 	$(VENV)/python benchmarks/retrieval_bench.py
 	$(VENV)/python benchmarks/records_bench.py
 	$(VENV)/python benchmarks/load_bench.py
+	$(VENV)/python benchmarks/encoder_bench.py
 	$(VENV)/python benchmarks/scale_bench.py

@@ -22,7 +22,7 @@ def person_id_secret(settings: Settings) -> bytes:
     """The HMAC key for ID numbers: the setting, or a file in the data folder made on first run (0600)."""
     if settings.database.person_id_secret is not None:
         return settings.database.person_id_secret.get_secret_value().encode()
-    return load_or_create_secret(settings.data_dir / "secrets" / "person_id.key")
+    return load_or_create_secret(settings.shared_dir / "secrets" / "person_id.key")
 
 
 def read_limits(settings: Settings) -> ReadLimits:

@@ -52,7 +52,7 @@ class DocumentJobs:
     ) -> None:
         self.settings, self.store, self.audit, self.models = settings, store, audit, models
         self.on_published = on_published
-        self.root = settings.data_dir / "document_jobs"
+        self.root = settings.shared_dir / "document_jobs"  # any replica can run a queued job
         self.library, self.corrections = library_of(settings), corrections_of(settings)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="document-job")
 

@@ -36,7 +36,7 @@ class IncomingFile:
 
 
 def library_of(settings: Settings) -> DocumentLibrary:
-    return DocumentLibrary(settings.documents_dir, settings.data_dir / "document_info.json")
+    return DocumentLibrary(settings.documents_dir, settings.shared_dir / "document_info.json")
 
 
 def corrections_of(settings: Settings) -> Corrections:

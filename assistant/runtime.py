@@ -33,6 +33,8 @@ from indexes import (
     create_encoder,
     load_index,
 )
+from indexes.distributed import create_embedder
+from indexes.embedders import Embedder, EncoderSpec
 from indexes.versions import build_lock, current_version, link_tree, version_dir
 
 CORPUS_SNAPSHOT = "corpus"
@@ -76,14 +78,25 @@ def ensure_corpus(settings: Settings, progress: bool = True) -> CorpusStore:
     return store
 
 
+def embedder_of(settings: Settings, encoder: Encoder, progress: bool = True) -> Embedder:
+    """The embedding engine the settings name (`index.engine`): this process, or a Dask/Ray cluster."""
+    index = settings.index
+    spec = EncoderSpec(index.encoder, index.encoder_path)
+    return create_embedder(
+        index.engine, encoder, spec, index.engine_address, index.engine_workers, index.batch_size, progress
+    )
+
+
 def publish_index(
     settings: Settings,
     store: CorpusStore,
     encoder: Encoder,
     tokenizer: ChineseTokenizer,
     progress: bool = True,
+    embedder: Embedder | None = None,
 ) -> dict:
-    """Build a new index version of `store` (with its corpus snapshot) and switch to it; the manifest."""
+    """Build a new index version of `store` (with its corpus snapshot) and switch to it; the manifest.
+    Texts the cache lacks are embedded by `embedder`, by default the engine of the settings."""
     documents = {d.doc_id: d for d in store.documents()}
     return build_index(
         settings.index_dir,
@@ -94,6 +107,8 @@ def publish_index(
         settings.index.batch_size,
         progress,
         snapshot=lambda target: link_tree(store.root, target / CORPUS_SNAPSHOT),
+        embedder=embedder or embedder_of(settings, encoder, progress),
+        flush_every=settings.index.flush_every,
     )
 
 

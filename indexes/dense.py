@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import faiss
@@ -16,6 +17,14 @@ class DenseIndex:
     def build(cls, vectors: np.ndarray) -> DenseIndex:
         index = faiss.IndexFlatIP(vectors.shape[1])
         index.add(np.ascontiguousarray(vectors, dtype="float32"))
+        return cls(index)
+
+    @classmethod
+    def build_from_chunks(cls, dim: int, chunks: Iterable[np.ndarray]) -> DenseIndex:
+        """The same index, added a chunk at a time (faiss keeps its one copy; the chunks come and go)."""
+        index = faiss.IndexFlatIP(dim)
+        for chunk in chunks:
+            index.add(np.ascontiguousarray(chunk, dtype="float32"))
         return cls(index)
 
     @property

@@ -1,7 +1,10 @@
 """Content-addressed cache of passage embeddings, so a rebuild embeds only texts it has not seen.
 
-Key: sha1 of encoder name, encoder version and the exact text. One cache file per encoder, in the
-folder that holds the index folder (`<parent>/embedding_cache/<encoder tag>.npz`), written atomically.
+Key: sha1 of encoder name, encoder version and the exact text. The index build keeps one sharded,
+append-only store per encoder in the folder that holds the index folder
+(`<parent>/embedding_cache/<encoder tag>/`, indexes/vector_shards.py): a build appends a shard with the
+vectors it had to compute, so adding a document writes megabytes, not the whole cache; `compact_cache`
+rewrites it. A single-file form (`read_cache` / `write_cache`, one .npz) remains for small side caches.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from tqdm import tqdm
 
 from indexes.encoders import Encoder
 from indexes.npz_store import load_arrays, save_arrays
+from indexes.vector_shards import VectorShards, as_keys
 
 CACHE_DIR = "embedding_cache"
 
@@ -24,12 +28,37 @@ def text_key(encoder: Encoder, text: str) -> str:
     return hashlib.sha1(f"{encoder.name}\x00{encoder.version}\x00{text}".encode()).hexdigest()
 
 
+def text_keys(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    """The raw 20-byte keys of `texts` (the digests `text_key` spells in hex), as an S20 array."""
+    prefix = f"{encoder.name}\x00{encoder.version}\x00"
+    return as_keys([hashlib.sha1(f"{prefix}{t}".encode()).digest() for t in texts])
+
+
 def encoder_tag(encoder: Encoder) -> str:
     return hashlib.sha1(f"{encoder.name}\x00{encoder.version}\x00{encoder.dim}".encode()).hexdigest()[:16]
 
 
 def cache_path(index_folder: Path, encoder: Encoder) -> Path:
+    """The single-file cache of the layout before sharding (read once to seed the shards)."""
     return index_folder.parent / CACHE_DIR / f"{encoder_tag(encoder)}.npz"
+
+
+def shards_path(index_folder: Path, encoder: Encoder) -> Path:
+    return index_folder.parent / CACHE_DIR / encoder_tag(encoder)
+
+
+def open_cache(index_folder: Path, encoder: Encoder) -> VectorShards:
+    """The sharded cache of `encoder` beside `index_folder`; a single-file cache of the layout before
+    becomes its first shard (and is removed)."""
+    shards = VectorShards(shards_path(index_folder, encoder), encoder.dim)
+    legacy = cache_path(index_folder, encoder)
+    if legacy.exists():
+        entries = read_cache(legacy, encoder)
+        if entries:
+            keys = as_keys([bytes.fromhex(k) for k in entries])
+            shards.append(keys, np.stack(list(entries.values())))
+        legacy.unlink()
+    return shards
 
 
 def embed(

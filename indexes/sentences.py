@@ -94,9 +94,17 @@ class SentenceIndex:
 # File I/O.
 
 
+def sentence_vectors_path(folder: Path) -> Path:
+    return folder / SENTENCE_VECTORS_FILE
+
+
+def save_sentence_table(folder: Path, table: SentenceTable) -> None:
+    (folder / SENTENCES_FILE).write_text(json.dumps(table.to_json(), ensure_ascii=False), "utf-8")
+
+
 def save_sentences(folder: Path, index: SentenceIndex) -> None:
-    (folder / SENTENCES_FILE).write_text(json.dumps(index.table.to_json(), ensure_ascii=False), "utf-8")
-    np.save(folder / SENTENCE_VECTORS_FILE, np.ascontiguousarray(index.vectors, dtype="float32"))
+    save_sentence_table(folder, index.table)
+    np.save(sentence_vectors_path(folder), np.ascontiguousarray(index.vectors, dtype="float32"))
 
 
 def load_sentences(folder: Path) -> SentenceIndex:

@@ -12,17 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from corpus.models import DocumentMeta, Passage
 from indexes import token_cache
 from indexes.dense import DenseIndex
-from indexes.embedding_cache import cache_path, cached_embed, merged_entries, read_cache, write_cache
+from indexes.embedders import Embedder, LocalEmbedder, fill_cache
+from indexes.embedding_cache import open_cache, text_keys
 from indexes.encoders import Encoder
 from indexes.hybrid import HybridRetriever, index_text
-from indexes.sentences import SentenceIndex, SentenceTable, load_sentences, save_sentences
+from indexes.sentences import SentenceTable, load_sentences, save_sentence_table, sentence_vectors_path
 from indexes.sparse import SparseIndex
 from indexes.tokenizer import ChineseTokenizer
 from indexes.versions import POINTER, current_version, discard, new_version, publish
@@ -69,47 +72,99 @@ def build_index(
     batch_size: int = 32,
     progress: bool = True,
     snapshot: Callable[[Path], None] | None = None,
+    embedder: Embedder | None = None,
+    flush_every: int = 2048,
 ) -> dict:
     """Build the indexes into a new version under the root `folder`, then publish it; returns the manifest.
 
     Passage texts and sentences are embedded together, each distinct text once, and only when the
-    embedding cache does not hold it yet; likewise passage texts are tokenized for BM25 only when the token
-    cache does not hold them. Each cache is rewritten with what this build used. `snapshot` may add files
-    to the version before it is published (the corpus it was built from).
+    embedding cache does not hold it yet — by `embedder` (default: `encoder` in this process), whose
+    results are appended to the cache as they arrive, so a killed build resumes where it stopped. Likewise
+    passage texts are tokenized for BM25 only when the token cache does not hold them. Both caches only
+    grow by a shard of what is new. The faiss matrix and the sentence vectors are copied from the cache's
+    memory-mapped shards a chunk at a time. `snapshot` may add files to the version before it is published.
     """
+    watch = Stopwatch()
     texts = [index_text(p, documents[p.doc_id]) for p in passages]
     table = SentenceTable.from_passages(passages)
-    cache_file = cache_path(folder, encoder)
-    cache = read_cache(cache_file, encoder)
-    embedded = cached_embed(encoder, [*texts, *table.texts], cache, batch_size, progress)
-    write_cache(cache_file, merged_entries(embedded.entries, cache), encoder)
-    tokens_file = token_cache.cache_path(folder, tokenizer)
-    tokens_cached = token_cache.read_cache(tokens_file, tokenizer)
-    tokenized = token_cache.cached_tokenize(tokenizer, texts, tokens_cached)
-    token_cache.write_cache(tokens_file, token_cache.merged(tokens_cached, tokenized), tokenizer)
+    all_texts = [*texts, *table.texts]
+    watch.lap("texts")
+    keys = text_keys(encoder, all_texts)
+    watch.lap("keys")
+    cache = open_cache(folder, encoder)
+    watch.lap("cache_read")
+    embedder = embedder or LocalEmbedder(encoder, batch_size, progress)
+    embedded = fill_cache(cache, keys, all_texts, embedder, flush_every)
+    located = cache.locate(keys)
+    watch.lap("embedding")
+    tokenized = token_cache.tokenize_with_cache(token_cache.cache_path(folder, tokenizer), tokenizer, texts)
+    watch.lap("tokens")
     sparse = SparseIndex.build(tokenized.token_lists)
-    dense = DenseIndex.build(embedded.vectors[: len(texts)])
-    sentences = SentenceIndex(table, embedded.vectors[len(texts) :])
+    watch.lap("bm25")
     version, target = new_version(folder)
     try:
         sparse.save(target / "bm25")
+        watch.lap("bm25_save")
+        dense = DenseIndex.build_from_chunks(encoder.dim, cache.chunks(located.part(0, len(texts))))
         dense.save(target / "dense.faiss")
-        save_sentences(target, sentences)
+        del dense
+        watch.lap("faiss")
+        save_sentence_table(target, table)
+        write_rows(
+            sentence_vectors_path(target),
+            (len(table.texts), encoder.dim),
+            cache.chunks(located.part(len(texts), len(all_texts))),
+        )
+        watch.lap("sentences")
         if snapshot is not None:
             snapshot(target)
+        watch.lap("snapshot")
         manifest = {
             **expected_manifest(passages, encoder, tokenizer, table),
             "version": version,
-            "embedded": embedded.encoded,
+            "embedded": embedded,
             "tokenized": tokenized.tokenized,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
+        watch.lap("manifest")
+        manifest["seconds"] = watch.seconds  # where the build's time went, phase by phase
+        manifest["cpu_seconds"] = watch.cpu_seconds
         (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
         publish(folder, version)
     except BaseException:
         discard(folder, version)
         raise
     return manifest
+
+
+class Stopwatch:
+    """Wall seconds and this process's CPU seconds per phase, each lap measured from the previous one (on a
+    machine shared with other work the CPU seconds say what a phase costs; the wall seconds what it took)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
+        self._last, self._last_cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, phase: str) -> None:
+        now, cpu = time.perf_counter(), time.process_time()
+        self.seconds[phase] = round(now - self._last, 4)
+        self.cpu_seconds[phase] = round(cpu - self._last_cpu, 4)
+        self._last, self._last_cpu = now, cpu
+
+
+def write_rows(path: Path, shape: tuple[int, int], chunks: Iterable[np.ndarray]) -> None:
+    """A float32 .npy file written chunk by chunk through a memory map (never the whole matrix in memory)."""
+    if not shape[0]:  # an empty file cannot be memory-mapped
+        np.save(path, np.zeros(shape, dtype="float32"))
+        return
+    out = np.lib.format.open_memmap(path, mode="w+", dtype="float32", shape=shape)
+    start = 0
+    for chunk in chunks:
+        out[start : start + len(chunk)] = chunk
+        start += len(chunk)
+    out.flush()
+    del out
 
 
 def resolve(folder: Path) -> Path:

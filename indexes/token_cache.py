@@ -2,11 +2,14 @@
 
 Key: sha1 of the tokenizer's identity (`ChineseTokenizer.identity`: a code version, jieba's version, the
 Unicode data, the token pattern and the hash of the dictionary, stop words, synonyms and identifier
-patterns) and the exact text. One file per identity, beside the embedding cache in the folder that holds
-the index folder (`<parent>/token_cache/<tokenizer tag>.npz`), written atomically (temp file + os.replace)
-and read once per build. A missing, truncated or otherwise unreadable file counts as empty.
+patterns) and the exact text. One folder per identity, beside the embedding cache in the folder that holds
+the index folder (`<parent>/token_cache/<tokenizer tag>/`), holding append-only shards: a build writes one
+new shard with the texts it had to tokenize (temp file + os.replace), never rewriting the others, and reads
+all shards once. A missing, truncated or otherwise unreadable shard counts as empty (its texts are
+tokenized again); `compact` rewrites the folder as one shard. A single file `<tokenizer tag>.npz` of the
+layout before becomes the first shard.
 
-Format: an uncompressed .npz, read with `allow_pickle=False` (loading it never runs code, unlike pickle):
+Format of a shard: an uncompressed .npz, read with `allow_pickle=False` (loading it never runs code):
 
     keys            uint8 (n, 20)  raw sha1 digests, one row per cached text
     offsets         int64 (n + 1)  text i's tokens are ids[offsets[i]:offsets[i + 1]]
@@ -34,6 +37,7 @@ import numpy as np
 
 from indexes.npz_store import load_arrays, save_arrays
 from indexes.tokenizer import ChineseTokenizer
+from indexes.vector_shards import new_shard_name
 
 CACHE_DIR = "token_cache"
 KEY_BYTES = 20  # sha1
@@ -48,7 +52,8 @@ def tokenizer_tag(identity: str) -> str:
 
 
 def cache_path(index_folder: Path, tokenizer: ChineseTokenizer) -> Path:
-    return index_folder.parent / CACHE_DIR / f"{tokenizer_tag(tokenizer.identity)}.npz"
+    """The folder of this tokenizer's shards."""
+    return index_folder.parent / CACHE_DIR / tokenizer_tag(tokenizer.identity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +116,8 @@ def merged(cache: TokenCache, tokenized: Tokenized, keep_unused: int | None = No
     tokens that no kept entry uses leave the vocabulary."""
     used = set(tokenized.reused)
     limit = len(used) + len(tokenized.fresh) if keep_unused is None else keep_unused
-    unused = [row for row in range(len(cache)) if row not in used][-limit:] if limit > 0 else []
+    stored = sorted(set(cache.rows.values()))
+    unused = [row for row in stored if row not in used][-limit:] if limit > 0 else []
     rows = np.asarray(sorted(used.union(unused)), dtype="int64")
     starts, lengths = cache.offsets[rows], np.diff(cache.offsets)[rows]
     # Gather the kept entries' ids in one step: position p of the k-th kept entry reads ids[starts[k] + p].
@@ -129,8 +135,8 @@ def merged(cache: TokenCache, tokenized: Tokenized, keep_unused: int | None = No
     in_use = np.zeros(len(vocab), dtype=bool)
     in_use[ids] = True
     renumber = np.cumsum(in_use) - 1
-    row_keys = list(cache.rows)  # in row order
-    keys = [row_keys[row] for row in rows.tolist()] + list(tokenized.fresh)
+    key_of_row = {row: key for key, row in cache.rows.items()}  # a shard concat may repeat a key
+    keys = [key_of_row[row] for row in rows.tolist()] + list(tokenized.fresh)
     return TokenCache(
         {key: row for row, key in enumerate(keys)},
         offsets,
@@ -139,11 +145,85 @@ def merged(cache: TokenCache, tokenized: Tokenized, keep_unused: int | None = No
     )
 
 
+def concat(caches: Sequence[TokenCache]) -> TokenCache:
+    """One cache of several (shards): vocabularies united, ids renumbered; a later shard's key wins."""
+    if len(caches) <= 1:
+        return caches[0] if caches else TokenCache.empty()
+    token_id: dict[str, int] = {}
+    ids: list[np.ndarray] = []
+    lengths: list[np.ndarray] = []
+    keys: list[bytes] = []
+    for cache in caches:
+        mapping = np.asarray([token_id.setdefault(t, len(token_id)) for t in cache.vocab.tolist()], "int64")
+        ids.append(mapping[cache.ids] if len(cache.ids) else np.zeros(0, dtype="int64"))
+        lengths.append(np.diff(cache.offsets))
+        keys.extend(cache.rows)
+    offsets = np.concatenate([np.zeros(1, dtype="int64"), np.cumsum(np.concatenate(lengths), dtype="int64")])
+    return TokenCache(
+        {key: row for row, key in enumerate(keys)},
+        offsets,
+        np.concatenate(ids).astype("int32"),
+        np.asarray(list(token_id), dtype=object),
+    )
+
+
+def fresh_only(tokenized: Tokenized) -> TokenCache:
+    """The newly tokenized entries alone, as a cache (what a build appends as its shard)."""
+    return merged(TokenCache.empty(), Tokenized([], [], tokenized.fresh), keep_unused=0)
+
+
 # File I/O.
 
 
+def shard_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.npz")) if folder.is_dir() else []
+
+
+def read_shards(folder: Path, tokenizer: ChineseTokenizer) -> TokenCache:
+    """Every readable shard of the folder (and a single-file cache of the layout before), as one cache."""
+    legacy = folder.with_name(folder.name + ".npz")
+    files = ([legacy] if legacy.is_file() else []) + shard_files(folder)
+    return concat([c for c in (read_cache(f, tokenizer) for f in files) if len(c)])
+
+
+def append_shard(folder: Path, cache: TokenCache, tokenizer: ChineseTokenizer) -> Path | None:
+    """Write `cache` as a new shard of the folder; its path (None when there is nothing to write)."""
+    if not len(cache):
+        return None
+    path = folder / f"{new_shard_name()}.npz"
+    write_cache(path, cache, tokenizer)
+    return path
+
+
+def tokenize_with_cache(folder: Path, tokenizer: ChineseTokenizer, texts: Sequence[str]) -> Tokenized:
+    """Token lists of `texts`, tokenizing only what the shards lack, and appending that as one shard."""
+    tokenized = cached_tokenize(tokenizer, texts, read_shards(folder, tokenizer))
+    append_shard(folder, fresh_only(tokenized), tokenizer)
+    return tokenized
+
+
+def compact(folder: Path, tokenizer: ChineseTokenizer, keep: Sequence[str] | None = None) -> tuple[int, int]:
+    """Rewrite the shards as one, keeping every entry or only those of the texts `keep`; then delete the old
+    shards, unreadable ones and a single file of the layout before. Returns (entries kept, dropped)."""
+    cache = read_shards(folder, tokenizer)
+    rows = sorted(set(cache.rows.values()))  # each key once (a later shard's row)
+    if keep is not None:
+        identity = tokenizer.identity
+        wanted = {text_key(identity, t) for t in keep}
+        rows = [row for key, row in cache.rows.items() if key in wanted]
+    kept = merged(cache, Tokenized([], rows, {}), keep_unused=0)
+    old = [*shard_files(folder), folder.with_name(folder.name + ".npz")]
+    written = append_shard(folder, kept, tokenizer)
+    for path in old:
+        if path != written:
+            path.unlink(missing_ok=True)
+    for stray in folder.glob("*.tmp") if folder.is_dir() else []:
+        stray.unlink(missing_ok=True)
+    return len(kept), len(cache) - len(kept)
+
+
 def read_cache(path: Path, tokenizer: ChineseTokenizer) -> TokenCache:
-    """The cached token lists; empty when the file is missing, unreadable, inconsistent or of another identity."""
+    """One shard's token lists; empty when the file is missing, unreadable, inconsistent or of another identity."""
     arrays = load_arrays(path, ("keys", "offsets", "ids", "vocab", "vocab_offsets", "identity"))
     if arrays is None:
         return TokenCache.empty()

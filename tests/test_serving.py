@@ -59,6 +59,24 @@ def test_no_free_slot_is_an_immediate_503_with_retry_after(settings: Settings, a
         assert gate.in_flight == 0
 
 
+def test_admission_comes_before_the_body_is_read_and_a_rejected_question_gives_its_slot_back(
+    settings: Settings, assistant
+) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(serving(settings, max_in_flight=1), assistant)
+    with TestClient(app) as client:
+        gate = app.state.gate
+        invalid = client.post("/v1/ask", json={"question": "   "})  # admitted, then refused by validation
+        assert invalid.status_code == 422 and gate.in_flight == 0
+        assert gate.try_enter()
+        try:  # no free slot: refused before the body (not even JSON) or the key is looked at
+            refused = client.post("/v1/ask", content=b"\xff not json", headers={"X-API-Key": "wrong"})
+            assert_chinese_problem(refused, 503, "overloaded")
+            assert refused.headers["X-Worker-Pid"] == str(os.getpid()) and "Retry-After" in refused.headers
+        finally:
+            gate.leave()
+        assert client.get("/healthz").json() == {"status": "ok"}
+
+
 def test_a_limit_of_zero_refuses_every_question(settings: Settings, assistant) -> None:  # type: ignore[no-untyped-def]
     with TestClient(create_app(serving(settings, max_in_flight=0), assistant)) as client:
         response = client.post("/v1/ask", json=POLICY, headers=KEY)
@@ -108,6 +126,7 @@ def two_workers(settings: Settings, assistant) -> Iterator[str]:  # type: ignore
     command = [
         sys.executable, "-m", "uvicorn", "assistant.api.app:app_factory", "--factory",
         "--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        "--timeout-worker-healthcheck", "60",
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

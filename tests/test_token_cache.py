@@ -14,7 +14,7 @@ import pytest
 from corpus import DocumentMeta, ParsedDocument, Passage
 from indexes import ChineseTokenizer, build_index, index_text, load_index
 from indexes import token_cache as tc
-from indexes.embedding_cache import cache_path as embedding_cache_path
+from indexes.embedding_cache import shards_path as embedding_shards_path
 from indexes.sparse import SparseIndex
 from indexes.tokenizer import _data_path
 
@@ -124,7 +124,7 @@ def test_cached_tokens_give_the_same_bm25(
     retriever = load_index(folder, passages, documents, HashEncoder(), tokenizer)
     texts = [index_text(p, documents[p.doc_id]) for p in passages]
     direct = [ChineseTokenizer.tokenize(tokenizer, t) for t in texts]
-    cached = tc.cached_tokenize(tokenizer, texts, tc.read_cache(tc.cache_path(folder, tokenizer), tokenizer))
+    cached = tc.cached_tokenize(tokenizer, texts, tc.read_shards(tc.cache_path(folder, tokenizer), tokenizer))
     assert cached.tokenized == 0 and cached.token_lists == direct
     fresh = SparseIndex.build(direct)
     for query in QUERIES:
@@ -146,10 +146,11 @@ def test_a_changed_dictionary_invalidates_the_cache(
     manifest = build(folder, passages, documents, other)
     assert set(other.texts) == texts_of(passages, documents) and manifest["tokenized"] == len(other.texts)
 
-    # A cache file written under another identity is not trusted even at this tokenizer's path.
-    tc.cache_path(folder, other).write_bytes(tc.cache_path(folder, tokenizer).read_bytes())
-    assert len(tc.read_cache(tc.cache_path(folder, other), other)) == 0
-    assert len(tc.read_cache(tc.cache_path(folder, tokenizer), tokenizer)) > 0
+    # A shard written under another identity is not trusted even in this tokenizer's folder.
+    mine = tc.shard_files(tc.cache_path(folder, tokenizer))[0]
+    (tc.cache_path(folder, other) / "foreign.npz").write_bytes(mine.read_bytes())
+    assert len(tc.read_cache(tc.cache_path(folder, other) / "foreign.npz", other)) == 0
+    assert len(tc.read_shards(tc.cache_path(folder, tokenizer), tokenizer)) > 0
 
 
 def damaged(path: Path, how: str) -> None:
@@ -181,18 +182,19 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(
     passages, documents = corpus_of(list(corpus_docs.values())[:2])
     folder = tmp_path / "index"
     build(folder, passages, documents, tokenizer)
-    path = tc.cache_path(folder, tokenizer)
+    folder_of_shards = tc.cache_path(folder, tokenizer)
+    (path,) = tc.shard_files(folder_of_shards)
     damaged(path, how)
-    if how != "inconsistent":  # the embedding cache, damaged the same way, is not a crash either
-        damaged(embedding_cache_path(folder, HashEncoder()), how)
-    assert len(tc.read_cache(path, tokenizer)) == 0
+    if how not in ("inconsistent", "flipped"):  # the embedding shard, damaged so, is not a crash either
+        damaged(next(embedding_shards_path(folder, HashEncoder()).glob("*.vectors.npy")), how)
+    assert len(tc.read_cache(path, tokenizer)) == 0 and len(tc.read_shards(folder_of_shards, tokenizer)) == 0
     tokenizer.texts.clear()
     manifest = build(folder, passages, documents, tokenizer)
     assert set(tokenizer.texts) == texts_of(passages, documents) and manifest["tokenized"] == len(
         tokenizer.texts
     )
     tokenizer.texts.clear()
-    assert build(folder, passages, documents, tokenizer)["tokenized"] == 0  # rewritten whole
+    assert build(folder, passages, documents, tokenizer)["tokenized"] == 0  # a new shard holds them all
     assert not list(path.parent.glob("*.tmp"))
 
 

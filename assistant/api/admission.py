@@ -3,6 +3,12 @@
 A question beyond the bound is refused at once (503 problem+json with Retry-After), never queued; a question
 that runs past the time limit is answered 504. The work itself runs in a thread that cannot be killed, so its
 slot stays taken until that thread really finishes — a timed-out question never lets more work in than the bound.
+
+Admission comes first: `AdmissionMiddleware` (pure ASGI, outermost) takes a slot or sends the prepared 503
+bytes before the body is read, the key checked or anything validated — a refusal costs the event loop a few
+dozen microseconds, however busy the answering threads are. An admitted request carries its slot
+(`request.state.question_slot`) to `QuestionGate.run`, which hands it to the answering thread; a request that
+ends before that (a 4xx) gives it back in the middleware.
 """
 
 from __future__ import annotations
@@ -14,12 +20,34 @@ from typing import Generic, TypeVar, cast
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant import messages
 from assistant.api.problems import problem
 from assistant.errors import AssistantError, NotReady, Overloaded, RequestTimeout
 
 T = TypeVar("T")
+
+
+QUESTION_ROUTES = frozenset({("POST", "/v1/ask"), ("GET", "/v1/search")})
+SLOT_STATE = "question_slot"
+
+
+class Slot:
+    """One admitted question's place in the gate; given back once, by whoever holds it last."""
+
+    def __init__(self, release: Callable[[], None]) -> None:
+        self._release = release
+        self._lock = threading.Lock()
+        self._released = False
+        self.handed_off = False  # the answering thread gives it back when its work ends
+
+    def release(self) -> None:
+        with self._lock:
+            if self._released:
+                return
+            self._released = True
+        self._release()
 
 
 class QuestionGate:
@@ -47,11 +75,18 @@ class QuestionGate:
         with self._lock:
             self._in_flight -= 1
 
-    async def run(self, work: Callable[[], T]) -> T:
-        """Run `work` in a worker thread if a slot is free (else Overloaded), within the time limit."""
-        if not self.try_enter():
-            raise Overloaded(messages.OVERLOADED.format(seconds=self.retry_after_seconds))
-        job = _Job(work, self.leave)
+    def admit(self) -> Slot | None:
+        return Slot(self.leave) if self.try_enter() else None
+
+    async def run(self, work: Callable[[], T], slot: Slot | None = None) -> T:
+        """Run `work` in a worker thread within the time limit, on the slot the request was admitted with
+        (or, without one, on a free slot taken now; none free: Overloaded)."""
+        if slot is None or slot.handed_off:
+            slot = self.admit()
+            if slot is None:
+                raise Overloaded(messages.OVERLOADED.format(seconds=self.retry_after_seconds))
+        slot.handed_off = True
+        job = _Job(work, slot.release)
         try:
             with anyio.fail_after(self.timeout_seconds):
                 result = await anyio.to_thread.run_sync(job, abandon_on_cancel=True)
@@ -90,9 +125,42 @@ class _Job(Generic[T]):
                 self._release()
 
 
+class AdmissionMiddleware:
+    """Admit a question (take a slot) or refuse it with the prepared 503, before any other work."""
+
+    def __init__(self, app: ASGIApp, gate: QuestionGate, refusal: JSONResponse) -> None:
+        self.app, self.gate = app, gate
+        self.start = {
+            "type": "http.response.start",
+            "status": refusal.status_code,
+            "headers": refusal.raw_headers,
+        }
+        self.body = {"type": "http.response.body", "body": bytes(refusal.body)}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"]) not in QUESTION_ROUTES:
+            await self.app(scope, receive, send)
+            return
+        slot = self.gate.admit()
+        if slot is None:
+            await send(self.start)
+            await send(self.body)
+            return
+        scope.setdefault("state", {})[SLOT_STATE] = slot
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if not slot.handed_off:
+                slot.release()
+
+
 def install_admission(app: FastAPI, limit: int, timeout_seconds: float, retry_after_seconds: int) -> None:
-    """One gate per worker process (app.state.gate) and the 503 handlers that add Retry-After."""
-    app.state.gate = QuestionGate(limit, timeout_seconds, retry_after_seconds)
+    """One gate per worker process (app.state.gate), the admission middleware and the 503 handlers that add
+    Retry-After."""
+    gate = app.state.gate = QuestionGate(limit, timeout_seconds, retry_after_seconds)
+    message = messages.OVERLOADED.format(seconds=retry_after_seconds)
+    refusal = problem(503, Overloaded.code, message, {"Retry-After": str(retry_after_seconds)})
+    app.add_middleware(AdmissionMiddleware, gate=gate, refusal=refusal)
 
     async def retry_later(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AssistantError)
@@ -107,3 +175,9 @@ def install_admission(app: FastAPI, limit: int, timeout_seconds: float, retry_af
 def gate_of(request: Request) -> QuestionGate:
     gate: QuestionGate = request.app.state.gate
     return gate
+
+
+async def answer_off_loop(request: Request, work: Callable[[], T]) -> T:
+    """`work` on an answering thread, on the slot this request was admitted with."""
+    slot: Slot | None = getattr(request.state, SLOT_STATE, None)
+    return await gate_of(request).run(work, slot)

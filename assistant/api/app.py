@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.admission import install_admission
 from assistant.api.problems import install_problem_handlers
@@ -60,7 +62,7 @@ def start_document_jobs(settings: Settings, runtime: AppState) -> DocumentJobs:
         DocumentJobStore(records.sessions),
         records.audit,
         models,
-        on_published=lambda: runtime.index_swap.latest(runtime),
+        on_published=lambda: runtime.index_swap.latest(runtime, wait=True),
     )
     jobs.resume()
     return jobs
@@ -91,7 +93,7 @@ async def get_assistant(request: Request) -> Assistant:
         raise NotReady(
             "服务正在加载索引和模型，请稍后再试。" if not state.error else f"服务加载失败：{state.error}"
         )
-    return state.index_swap.latest(state)  # a rebuilt index is picked up here, at the next request
+    return state.index_swap.latest(state)  # a new version starts loading in the background here
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None, read_only: bool = False) -> FastAPI:
@@ -118,6 +120,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
         purging = purge_on_schedule(
             settings, lambda: runtime.assistant.records if runtime.assistant else None
         )
+        watching = runtime.index_swap.watch(runtime, settings.index.poll_seconds)
+        sys.setswitchinterval(settings.api.switch_interval_ms / 1000)  # the loop waits less for the GIL
         if assistant is not None:
             runtime.assistant = assistant
             runtime.evals = start_eval_jobs(settings, assistant)
@@ -127,6 +131,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
             threading.Thread(target=load, name="assistant-loader", daemon=True).start()
         yield
         purging.set()
+        watching.set()
         if runtime.evals is not None:
             runtime.evals.shutdown()
         if runtime.documents is not None:
@@ -140,13 +145,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
     install_problem_handlers(app)
     api = settings.api
     install_admission(app, api.max_in_flight, api.question_timeout_seconds, api.retry_after_seconds)
-    worker_pid = str(os.getpid())
-
-    @app.middleware("http")
-    async def _worker_pid(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers["X-Worker-Pid"] = worker_pid  # which worker process answered
-        return response
+    app.add_middleware(WorkerPidMiddleware)  # outermost: refusals name their worker too
 
     from assistant.api import (
         routes_ask,
@@ -172,6 +171,26 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
     for module in modules:
         app.include_router(module.router)
     return app
+
+
+class WorkerPidMiddleware:
+    """Every response names the worker process that answered (`X-Worker-Pid`); pure ASGI, no extra task."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.header = (b"x-worker-pid", str(os.getpid()).encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def named(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), self.header]}
+            await send(message)
+
+        await self.app(scope, receive, named)
 
 
 def app_factory() -> FastAPI:

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from assistant.api.admission import gate_of
+from assistant.api.admission import answer_off_loop
 from assistant.api.app import get_assistant
 from assistant.api.problems import problem_responses
 from assistant.api.schemas import NOT_BLANK, SSE_EVENT_SCHEMA, AskRequest, SearchHit, SearchResponse
@@ -97,8 +97,8 @@ async def ask(  # type: ignore[no-untyped-def]
         None if principal.role else x_session_token or (secrets.token_urlsafe(24) if body.remember else None)
     )
     session = session_owner(token) if token else None
-    answer = await gate_of(request).run(
-        lambda: assistant.ask(body.question, body.conversation_id, principal, session)
+    answer = await answer_off_loop(
+        request, lambda: assistant.ask(body.question, body.conversation_id, principal, session)
     )
     headers = {"Cache-Control": "no-store"} if carries_records(answer) else {}
     if token and answer.conversation_id:
@@ -133,7 +133,9 @@ async def search(
         raise InvalidQuestion(f"检索方式应为 {'、'.join(METHODS)}。")
     chosen: Method = method  # type: ignore[assignment]  # checked against METHODS above
     retriever = assistant.corpus.retriever
-    hits = await gate_of(request).run(lambda: retriever.search(q, k, chosen, SearchFilter(locality=locality)))
+    hits = await answer_off_loop(
+        request, lambda: retriever.search(q, k, chosen, SearchFilter(locality=locality))
+    )
     return SearchResponse(
         query=q,
         method=method,

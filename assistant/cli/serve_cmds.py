@@ -90,6 +90,7 @@ def serve_command(
             log_level="warning",
             workers=workers,
             factory=workers > 1,
+            timeout_worker_healthcheck=settings.api.worker_healthcheck_seconds,
             **proxy_options(settings.api),
         )
     finally:
