@@ -69,8 +69,8 @@ def test_flipped_questions_by_id_across_runs() -> None:
     assert [f["id"] for f in flips["broken"]] == ["Q1"] and flips["fixed"] == []
     assert (flips["shared"], flips["only_a"], flips["only_b"]) == (1, 1, 1)
     assert (
-        metric_label("check/strict_pass") == "check · 严格通过率"
-        and metric_label("hybrid/recall@5") == "hybrid · recall@5"
+        metric_label("check/strict_pass") == "核验组 · 严格通过率"
+        and metric_label("hybrid/recall@5") == "混合检索 · 前5命中率"
     )
 
 

@@ -22,7 +22,9 @@ CHROME_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] span {display: none !important;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
   content: "拖放文件到此处，或点击“选择文件”"; color: rgba(49, 51, 63, 0.6); font-size: 0.875rem;}
-[data-testid="stFileUploaderDropzone"] > div > div > div:not([data-testid]) {font-size: 0;}
+/* while a file is dragged over it: "Drag and drop … here" */
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span {display: none !important;}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid])::after {content: "松开鼠标即可添加文件";}
 /* the run indicator: its English words hidden, the spinner stays */
 [data-testid="stStatusWidget"] label, [data-testid="stStatusWidget"] button {display: none !important;}
 /* a browser print of a page: no sidebar, header or toolbar */

@@ -74,7 +74,7 @@ def printable(client: ApiClient, path: str, params: dict[str, Any], file_name: s
     except ApiError as exc:
         st.error(exc.message)
         return
-    left, right, _ = st.columns([1, 1, 3])
+    left, right, _ = st.columns([2, 1, 3])
     left.download_button(
         "下载清单（HTML，可打印）",
         sheet,

@@ -37,7 +37,7 @@ def _pager(key: str, page: int, pages: int) -> None:
 
 
 def _choice(item: dict) -> str:
-    where = "、".join(part for part in (item["locality"], item["kind"]) if part)
+    where = " · ".join(part for part in (item["locality"], item["kind"]) if part)
     return f"{item['name']}（{item['identifier']}）" + (f" · {where}" if where else "")
 
 
