@@ -147,9 +147,11 @@ def test_the_subject_page_shows_no_none_and_picks_nothing_by_itself(page, ui_url
     page.get_by_text("违法事实").first.wait_for()
     text = main_text(page)
     assert "None" not in text and "未履行" in text and "仍在名单中" in text
-    table = page.get_by_test_id("stTable").first
-    box, viewport = table.bounding_box(), page.viewport_size
-    assert box is not None and box["x"] + box["width"] <= viewport["width"]  # every column on screen
+    table = page.get_by_test_id("stTable").first  # the penalties: every column on screen, none scrolled off
+    shown, last = table.bounding_box(), table.locator("th").last.bounding_box()
+    fulfilled = table.locator("th", has_text="履行日期").first.bounding_box()
+    assert shown and last and fulfilled and last["x"] + last["width"] <= shown["x"] + shown["width"] + 1
+    assert fulfilled["x"] + fulfilled["width"] <= page.viewport_size["width"]
     shot(page, "subject.png")
 
 

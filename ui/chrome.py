@@ -25,6 +25,9 @@ CHROME_CSS = """
 /* while a file is dragged over it: "Drag and drop … here" */
 [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span {display: none !important;}
 [data-testid="stFileUploaderDropzone"] > div:not([data-testid])::after {content: "松开鼠标即可添加文件";}
+/* the keyboard users' skip link (shown on focus only) */
+[data-testid="stSkipToContent"] {font-size: 0 !important;}
+[data-testid="stSkipToContent"]::after {content: "跳到正文"; font-size: 1rem;}
 /* the run indicator: its English words hidden, the spinner stays */
 [data-testid="stStatusWidget"] label, [data-testid="stStatusWidget"] button {display: none !important;}
 /* a browser print of a page: no sidebar, header or toolbar */
