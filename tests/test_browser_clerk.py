@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,7 @@ def test_the_clerks_measures_sheet_puts_local_measures_first_and_prints_cleanly(
     panel = page.get_by_role("tabpanel", name="按主体查询")
     find_and_pick(page, COMPANY)
     panel.get_by_text("适用类别", exact=False).first.wait_for()
+    panel.get_by_text("政策出处原文", exact=False).first.wait_for()  # the whole list has arrived
     text = panel.inner_text()
     first_other = text.index("其他地区文件中的同类措施")
     assert "河南省濮阳市" in text[:first_other] and "濮信用〔2020〕3号" in text[:first_other]
@@ -109,12 +111,13 @@ def test_the_clerks_measures_sheet_puts_local_measures_first_and_prints_cleanly(
     assert COMPANY in framed and "生成日期" in framed and "濮信用〔2020〕3号" in framed
     shot(page, "measures-print-view.png")
 
-    printed = page.context.new_page()
+    printed = page.context.browser.new_page()
     printed.set_content(sheet)
     printed.emulate_media(media="print")
     printed.screenshot(path=str(SCREENS / "measures-printed.png"), full_page=True)
     pdf = PdfReader(io.BytesIO(printed.pdf(format="A4")))
-    pages = [p.extract_text() or "" for p in pdf.pages]
+    # NFKC: the PDF's font maps some characters to Kangxi radicals (⽤ for 用)
+    pages = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in pdf.pages]
     printed.close()
     assert all(text.strip() for text in pages), "a blank page in the printout"
     whole = "".join(pages)

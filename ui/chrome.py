@@ -14,17 +14,17 @@ CHROME_CSS = """
 <style>
 /* toolbar leftovers: Deploy and the developer menu (hidden by toolbarMode=minimal; kept off in any mode) */
 [data-testid="stAppDeployButton"], [data-testid="stMainMenu"], #MainMenu {display: none !important;}
-/* file uploader: the button's English label and the size/type line become Chinese */
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
-[data-testid="stFileUploaderDropzone"] button p {display: none !important;}
-[data-testid="stFileUploaderDropzone"] button::after {content: "选择文件";}
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+/* file uploader: the button's English label ("Upload") and the size/type line become Chinese */
+[data-testid="stFileUploaderDropzone"] > span > button [data-testid="stMarkdownContainer"] {display: none !important;}
+[data-testid="stFileUploaderDropzone"] > span > button::after {content: "选择文件";}
 [data-testid="stFileUploaderDropzoneInstructions"] span {display: none !important;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
   content: "拖放文件到此处，或点击“选择文件”"; color: rgba(49, 51, 63, 0.6); font-size: 0.875rem;}
-/* while a file is dragged over it: "Drag and drop … here" */
-[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span {display: none !important;}
-[data-testid="stFileUploaderDropzone"] > div:not([data-testid])::after {content: "松开鼠标即可添加文件";}
+/* while a file is dragged over it: "Drag and drop … here" (not the list of chosen files) */
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):not(:has([data-testid="stFileChips"])) > span {
+  display: none !important;}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):not(:has([data-testid="stFileChips"]))::after {
+  content: "松开鼠标即可添加文件";}
 /* the keyboard users' skip link (shown on focus only) */
 [data-testid="stSkipToContent"] {font-size: 0 !important;}
 [data-testid="stSkipToContent"]::after {content: "跳到正文"; font-size: 1rem;}
