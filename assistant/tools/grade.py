@@ -97,9 +97,11 @@ def _records(profile: SubjectProfile, cite: Cite) -> list[str]:
     ]
 
 
-def _improve(items: Sequence[PlanItem], cite: Cite) -> list[str]:
+def _improve(profile: SubjectProfile, items: Sequence[PlanItem], cite: Cite) -> list[str]:
     lines = ["- 如何改善："]
-    unpaid = [i.record for i in items if i.status == "待履行"]
+    unpaid = [
+        p.record_label for p in profile.penalties if p.fulfilled_on is None
+    ]  # even when no longer public
     now = [i.record for i in items if i.status == "可立即申请"]
     later = [f"{i.record}（{i.earliest_apply}起）" for i in items if i.status == "待满最短公示期"]
     listed = [i.record for i in items if i.status == "名单"]
@@ -114,15 +116,17 @@ def _improve(items: Sequence[PlanItem], cite: Cite) -> list[str]:
     if listed:
         lines.append(f"  {len(lines)}. 按认定部门的规定申请移出名单：{'、'.join(listed)}。")
     reevaluated = "下一次公共信用综合评价按更新后的信用信息重新评定（评价周期以评价机构的规定为准）"
-    if len(lines) == 1:
+    if now or later or listed:
         lines.append(
-            "  1. 目前没有可申请修复的处罚或名单记录（已修复、公示期已满或不予公示）；保持守法守信，"
-            f"可通过作出信用承诺、完成信用整改等方式展示信用状况的改善[{cite('methods')}]。"
+            f"  {len(lines)}. 修复完成后按程序停止公示失信记录、终止联合惩戒措施[{cite('after')}]；{reevaluated}。"
         )
-        lines.append(f"  2. {reevaluated}；如认为评价所依据的信息有误，可提出异议[{cite('objection')}]。")
         return lines
     lines.append(
-        f"  {len(lines)}. 修复完成后按程序停止公示失信记录、终止联合惩戒措施[{cite('after')}]；{reevaluated}。"
+        f"  {len(lines)}. 目前没有可申请修复的处罚或名单记录（已修复、公示期已满或不予公示）；保持守法守信，"
+        f"可通过作出信用承诺、完成信用整改等方式展示信用状况的改善[{cite('methods')}]。"
+    )
+    lines.append(
+        f"  {len(lines)}. {reevaluated}；如认为评价所依据的信息有误，可提出异议[{cite('objection')}]。"
     )
     return lines
 
@@ -143,5 +147,5 @@ def grade_note(
     lines = ["", "**信用评价等级说明**"]
     lines += _meaning(latest, locality, catalogue, documents, citations)
     lines += _records(profile, cite)
-    lines += _improve(items, cite)
+    lines += _improve(profile, items, cite)
     return GradeNote(latest.grade, latest.supervision_level, lines)
