@@ -94,11 +94,12 @@ def test_measures_page_lists_sources(ui_env: str) -> None:
     app = render_page("measures_page").run()
     assert not app.exception
     text = all_text(app)
-    assert "守信联合激励措施" in text and "其他地区文件中的同类措施" in text
+    assert "守信联合激励措施" in [h.value for h in app.subheader] and "其他地区文件中的同类措施" in text
     app.text_input[0].set_value("濮阳市恒达建材有限公司").run()
     app.radio[0].set_value(app.radio[0].options[0]).run()
     assert not app.exception
-    assert "失信联合惩戒措施" in all_text(app) and any("适用类别" in str(m.value) for m in app.markdown)
+    assert "失信联合惩戒措施" in [h.value for h in app.subheader]
+    assert any("适用类别" in str(m.value) for m in app.markdown)
 
 
 def test_documents_page_shows_section_tree(ui_env: str) -> None:
