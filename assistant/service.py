@@ -294,7 +294,7 @@ class Assistant:
         citations = CitationList(self.corpus.documents)
         documents = self.corpus.documents
         if route == "repair_steps":
-            return repair_steps(profile, self.today, self.anchors, documents, citations)
+            return repair_steps(profile, self.today, self.anchors, documents, citations, self.measures)
         if route == "applicable_measures":
             return applicable_measures([], None, self.measures, documents, citations, profile=profile)
         return subject_status(profile, citations)

@@ -7,16 +7,26 @@ tells a restarted service which runs were cut short.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, select, update
+from sqlalchemy import JSON, DateTime, Integer, String, Text, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from connectors.models import Base
 
 STATUSES = ("queued", "running", "done", "failed")
 UNFINISHED = ("queued", "running")
+# An exception's class name in front of a message ("InvalidQuestion: …", "ValueError: …"), as early versions stored it.
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_.]*:\s*)+")
+
+
+def plain_error(message: str | None) -> str | None:
+    """A run's failure reason as a user reads it: without an exception class name in front."""
+    if message is None:
+        return None
+    return _CLASS_PREFIX.sub("", message.strip()) or "评测运行出错。"
 
 
 class EvalRunRow(Base):
@@ -71,7 +81,7 @@ def _record(row: EvalRunRow) -> EvalRunRecord:
         started_at=_utc(row.started_at),
         finished_at=_utc(row.finished_at),
         created_by=row.created_by,
-        error=row.error,
+        error=plain_error(row.error),
         info=dict(row.info or {}),
         headline=dict(row.headline or {}),
     )
@@ -131,7 +141,13 @@ class EvalRunStore:
         self._update(run_id, status="done", finished_at=now(), info=info, headline=headline)
 
     def fail(self, run_id: str, error: str) -> None:
-        self._update(run_id, status="failed", finished_at=now(), error=error)
+        self._update(run_id, status="failed", finished_at=now(), error=plain_error(error))
+
+    def delete(self, run_id: str) -> bool:
+        """Remove a run's row; False when there was none."""
+        with self.sessions.begin() as session:
+            result = session.execute(delete(EvalRunRow).where(EvalRunRow.id == run_id))
+            return bool(getattr(result, "rowcount", 0))
 
     def requeue(self, run_id: str) -> None:
         self._update(run_id, status="queued", done=0, started_at=None)

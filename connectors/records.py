@@ -110,6 +110,17 @@ class NameMatch:
     score: float  # 0–100; 100 = exact name
 
 
+@dataclass(frozen=True, slots=True)
+class NamePage:
+    """One page of a name search: `total` matches in all (at most `cap`; `capped` when there were more)."""
+
+    matches: list[NameMatch]
+    total: int
+    offset: int
+    limit: int
+    capped: bool = False
+
+
 @dataclass(slots=True)
 class SubjectResolution:
     """Outcome of resolving a name or code: one subject, candidates to choose from, or nothing."""

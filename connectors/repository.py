@@ -18,6 +18,7 @@ from connectors.records import (
     EvaluationRecord,
     ListRecord,
     NameMatch,
+    NamePage,
     PenaltyRecord,
     RepairRecord,
     SubjectInfo,
@@ -31,6 +32,7 @@ _LEGAL_SUFFIX = re.compile(r"(有限责任公司|股份有限公司|有限公司
 PREFILTER_LIMIT = 5000
 FUZZY_ACCEPT = 92.0  # a single fuzzy match at or above this (and clearly ahead) is taken as the subject
 FUZZY_CANDIDATE = 60.0
+SEARCH_CAP = 500  # a name search counts and pages through at most this many matches
 NAME_INDEX_CHECK_SECONDS = 30.0  # how often a worker checks whether another process added subjects
 
 
@@ -172,6 +174,38 @@ class RecordRepository:
         return [
             NameMatch(subject_info(rows[table[i][0]]), float(s)) for _, s, i in found if table[i][0] in rows
         ]
+
+    def search_names(self, name: str, offset: int = 0, limit: int = 20) -> NamePage:
+        """Every subject the name matches — exact names first, then fuzzy matches best first — counted (up to
+        SEARCH_CAP) and cut to the page `offset`…`offset + limit`."""
+        name = name.strip()
+        with self.sessions() as session:
+            exact_ids = list(
+                session.scalars(
+                    select(Subject.id).where(Subject.name == name).order_by(Subject.id).limit(SEARCH_CAP + 1)
+                )
+            )
+        table = self._prefiltered(name) or self._name_table()
+        found = process.extract(
+            name,
+            [n for _, n in table],
+            scorer=fuzz.WRatio,
+            limit=SEARCH_CAP + 1,
+            score_cutoff=FUZZY_CANDIDATE,
+        )
+        exact = set(exact_ids)
+        ranked = [(i, 100.0) for i in exact_ids] + [
+            (table[index][0], float(score)) for _, score, index in found if table[index][0] not in exact
+        ]
+        capped = len(ranked) > SEARCH_CAP
+        ranked = ranked[:SEARCH_CAP]
+        page = ranked[offset : offset + limit]
+        with self.sessions() as session:
+            rows = {
+                r.id: r for r in session.scalars(select(Subject).where(Subject.id.in_([i for i, _ in page])))
+            }
+        matches = [NameMatch(subject_info(rows[i]), score) for i, score in page if i in rows]
+        return NamePage(matches, len(ranked), offset, limit, capped)
 
     def resolve(self, name_or_code: str) -> SubjectResolution:
         """One subject when the code or name is unambiguous; candidates or an error otherwise."""

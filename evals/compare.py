@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from evals.labels import SPLIT_LABELS, method_label
 from evals.report import compare_runs, label
 
 FLIP_FIELDS = ("kind", "set", "type", "question", "expected")
@@ -18,10 +19,11 @@ def question_key(row: dict[str, Any]) -> tuple[str, ...]:
 
 
 def metric_label(key: str) -> str:
-    """`check/strict_pass` → `check · 严格通过率`; retrieval keys (`hybrid/recall@5`) stay as they are."""
+    """`check/strict_pass` → `核验组 · 严格通过率`; `hybrid/recall@5` → `混合检索 · 前5命中率`."""
     if "/" in key:
         group, name = key.split("/", 1)
-        return f"{group} · {label(name)}"
+        where = SPLIT_LABELS.get(group) or method_label(group)
+        return f"{where} · {label(name)}"
     return label(key)
 
 

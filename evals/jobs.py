@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.access import Principal
+from assistant.errors import AssistantError
 from assistant.service import Assistant
 from connectors.eval_runs import EvalRunRecord, EvalRunStore
 from connectors.readers import ReadLimits
@@ -170,6 +172,9 @@ class EvalJobs:
             write_report(folder, metrics, rows)
             write_results_xlsx(folder / "results.xlsx", rows)
             self.store.finish(run_id, run.info, headline(metrics))
+        except (AssistantError, DatasetError) as exc:  # a reason the user can act on, in Chinese
+            log.warning("eval run %s stopped: %s", run_id, exc.message)
+            self.store.fail(run_id, f"评测未能完成：{exc.message}")
         except Exception:  # a failed run is reported on the run (in Chinese; the trace goes to the log only)
             log.exception("eval run %s failed", run_id)
             self.store.fail(run_id, f"评测运行出错（服务日志中记有评测 {run_id} 的详细原因），请联系管理员。")
@@ -177,6 +182,13 @@ class EvalJobs:
     def caller_of(self, record: EvalRunRecord) -> Principal:
         """The uploader, as the run's audit entries name it: its key hash, channel `eval`, client `job:<id>`."""
         return replace(self.act_as(record.created_by), client=f"job:{record.id}", channel="eval")
+
+    def delete(self, run_id: str) -> None:
+        """Forget a run: its row and its folder (the upload, results and reports)."""
+        self.store.delete(run_id)
+        folder = self.folder(run_id).resolve()
+        if folder.parent == self.root.resolve() and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
     # ---- reading results ----
 

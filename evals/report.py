@@ -1,44 +1,15 @@
-"""Write an eval run: metrics.json, results.jsonl, report.md and a self-contained report.html."""
+"""Write an eval run: metrics.json, results.jsonl, report.md and a self-contained report.html (evals.html_report)."""
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from pathlib import Path
 
-import matplotlib
+from evals.html_report import html_report
+from evals.labels import METRIC_LABELS
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-METRIC_LABELS = {
-    "questions": "问答题数",
-    "qa_questions": "问答题数",
-    "strict_pass": "严格通过率",
-    "must_include": "要点覆盖率 (must_include)",
-    "citation_precision": "引用精确率",
-    "refusal_precision": "拒答精确率",
-    "refusal_recall": "拒答召回率",
-    "refusal_accuracy": "拒答准确率",
-    "false_refusal_rate": "误拒率（可答题被拒答）",
-    "hybrid_recall@5": "混合检索 Recall@5",
-    "answer_lead": "要点在答案前150字内",
-    "answer_chars_median": "答案长度中位数（字）",
-    "routing_questions": "路由题数",
-    "routing_accuracy": "路由准确率",
-    "subject_accuracy": "主体抽取准确率（完全匹配）",
-    "dialog_conversations": "多轮对话数",
-    "dialog_turns": "对话轮数",
-    "dialog_route_accuracy": "对话逐轮路由准确率",
-    "dialog_subject_accuracy": "对话逐轮主体准确率",
-    "dialog_both_accuracy": "对话逐轮路由与主体均正确",
-    "dialog_conversation_accuracy": "整段对话全部正确",
-    "latency_p50": "时延 p50（秒）",
-    "latency_p95": "时延 p95（秒）",
-}
 SPLIT_NAMES = ("tune", "check", "all")
-SPLIT_HEADERS = ["tune（调优）", "check（核验）", "all（全部）"]
+SPLIT_HEADERS = ["tune（调优）", "check（核验）", "all（全部）"]  # the Markdown report and the CLI
 HEADLINE = (
     "qa_questions",
     "strict_pass",
@@ -243,81 +214,6 @@ def markdown_report(metrics: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _png(figure: plt.Figure) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(figure)
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-def strict_chart(strict_by_type: dict) -> plt.Figure:
-    """Grouped bars: strict pass per question type, one bar per split."""
-    figure, axis = plt.subplots(figsize=(8, 3.4))
-    types = list(strict_by_type)
-    width = 0.8 / len(SPLIT_NAMES)
-    for i, split in enumerate(SPLIT_NAMES):
-        values = [strict_by_type[t].get(split, {}).get("strict_pass") or 0 for t in types]
-        axis.bar([x + i * width for x in range(len(types))], values, width, label=split)
-    axis.set_xticks([x + 0.4 - width / 2 for x in range(len(types))], types)
-    axis.tick_params(axis="x", rotation=30)
-    axis.set_ylim(0, 1.05)
-    axis.legend(fontsize=8)
-    axis.set_title("Strict pass by question type and split")
-    return figure
-
-
-def charts(metrics: dict, latencies: list[float]) -> list[tuple[str, str]]:
-    plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "DejaVu Sans"]
-    out = []
-    if metrics["retrieval"]:
-        figure, axis = plt.subplots(figsize=(7, 3.2))
-        methods = list(metrics["retrieval"])
-        keys = list(next(iter(metrics["retrieval"].values())).keys())
-        width = 0.8 / len(methods)
-        for i, method in enumerate(methods):
-            axis.bar(
-                [x + i * width for x in range(len(keys))],
-                [metrics["retrieval"][method][k] for k in keys],
-                width,
-                label=method,
-            )
-        axis.set_xticks([x + 0.4 - width / 2 for x in range(len(keys))], keys)
-        axis.set_ylim(0, 1.05)
-        axis.legend(fontsize=8)
-        axis.set_title("Retrieval by method")
-        out.append(("Retrieval by method", _png(figure)))
-    if metrics["by_type"]:
-        figure, axis = plt.subplots(figsize=(7, 3.2))
-        types = list(metrics["by_type"])
-        axis.bar(types, [metrics["by_type"][t].get("must_include") or 0 for t in types])
-        axis.set_ylim(0, 1.05)
-        axis.set_title("must_include coverage by question type")
-        axis.tick_params(axis="x", rotation=30)
-        out.append(("Per-type breakdown", _png(figure)))
-    if metrics.get("strict_by_type"):
-        out.append(
-            ("Strict pass by type (tune | check | all)", _png(strict_chart(metrics["strict_by_type"])))
-        )
-    if latencies:
-        figure, axis = plt.subplots(figsize=(7, 3.2))
-        axis.hist(latencies, bins=20)
-        axis.set_xlabel("seconds")
-        axis.set_title("Latency per question")
-        out.append(("Latency", _png(figure)))
-    return out
-
-
-def html_report(markdown_text: str, images: list[tuple[str, str]]) -> str:
-    import html
-
-    body = "".join(f"<h3>{html.escape(t)}</h3><img src='data:image/png;base64,{b}'/>" for t, b in images)
-    return (
-        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>评测报告</title>"
-        "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto}pre{white-space:pre-wrap}</style></head>"
-        f"<body><pre>{html.escape(markdown_text)}</pre>{body}</body></html>"
-    )
-
-
 def write_report(out: Path, metrics: dict, rows: list[dict]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2, default=str), "utf-8")
@@ -326,8 +222,7 @@ def write_report(out: Path, metrics: dict, rows: list[dict]) -> None:
             handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     text = markdown_report(metrics)
     (out / "report.md").write_text(text, "utf-8")
-    latencies = [r["seconds"] for r in rows]
-    (out / "report.html").write_text(html_report(text, charts(metrics, latencies)), "utf-8")
+    (out / "report.html").write_text(html_report(metrics, rows), "utf-8")
 
 
 def compare_runs(a: dict, b: dict) -> list[tuple[str, float | None, float | None, float | None]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from evals.labels import route_label
 from evals.metrics import strict_pass
 from evals.results import QAResult, RouteResult, TurnResult
 
@@ -33,7 +34,7 @@ def qa_verdict(result: QAResult) -> Verdict:
         reasons.append("缺少要点：" + "、".join(result.missing))
         failures.append("missing_terms")
     if result.route != POLICY_ROUTE:
-        reasons.append(f"路由为 {result.route}（问答题应为 {POLICY_ROUTE}）")
+        reasons.append(f"路由为“{route_label(result.route)}”（问答题应为“{route_label(POLICY_ROUTE)}”）")
         failures.append("wrong_route")
     return Verdict(False, reasons, failures)
 
@@ -44,7 +45,7 @@ def _route_verdict(
     reasons: list[str] = []
     failures: list[str] = []
     if route != gold_route:
-        reasons.append(f"路由错误：应为 {gold_route}，实为 {route}")
+        reasons.append(f"路由错误：应为“{route_label(gold_route)}”，实为“{route_label(route)}”")
         failures.append("wrong_route")
     if not subject_match:
         reasons.append(f"主体错误：应为 {gold_subject or '（无）'}，识别为 {subject or '（无）'}")

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from assistant.settings import Settings
 from corpus import ParsedDocument, bundled_corpus_dir, parse_document
-from tests.conftest_helpers import free_port, shared_dir, wait_until_ok
+from tests.conftest_helpers import serve_api, shared_dir
 
 POSTGRES_URL = os.environ.get("CREDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("CREDIT_REQUIRE_POSTGRES") == "1"
@@ -107,23 +107,5 @@ def regs_assistant(tmp_path_factory: pytest.TempPathFactory, records):  # type: 
 @pytest.fixture(scope="session")
 def live_api(settings, assistant):  # type: ignore[no-untyped-def]
     """The real API served by uvicorn on a loopback port, for the UI tests."""
-    import threading
-
-    import uvicorn
-
-    from assistant.api.app import create_app
-    from assistant.cli.serve_cmds import proxy_options
-
-    port = free_port()
-    app = create_app(settings, assistant)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", **proxy_options(settings.api)
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    wait_until_ok(url + "/readyz")
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_api(settings, assistant) as url:
+        yield url

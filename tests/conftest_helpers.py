@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -37,3 +40,30 @@ def shared_dir() -> Path | None:
         if candidate and (Path(candidate) / "documents").is_dir():
             return Path(candidate)
     return None
+
+
+@contextmanager
+def serve_api(settings: Any, assistant: Any) -> Iterator[str]:
+    """The real API served by uvicorn in a thread on a loopback port; its base URL."""
+    import threading
+
+    import uvicorn
+
+    from assistant.api.app import create_app
+    from assistant.cli.serve_cmds import proxy_options
+
+    port = free_port()
+    app = create_app(settings, assistant)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", **proxy_options(settings.api)
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    wait_until_ok(url + "/readyz")
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

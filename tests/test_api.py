@@ -124,7 +124,7 @@ def test_subject_errors(client: TestClient) -> None:
 
 
 def test_subject_search_and_repair_plan(client: TestClient) -> None:
-    matches = client.get("/v1/subjects", params={"name": "恒达建材"}, headers=KEY).json()
+    matches = client.get("/v1/subjects", params={"name": "恒达建材"}, headers=KEY).json()["items"]
     assert {m["name"] for m in matches} >= {"濮阳市恒达建材有限公司", "濮阳市恒达建材销售有限公司"}
     code = matches[0]["identifier"]
     plan = client.get(f"/v1/subjects/{code}/repair-plan", headers=KEY).json()

@@ -134,7 +134,7 @@ def test_downloads_report_and_excel(client: TestClient) -> None:
     run_id = run_set(client, "qa_dl.csv", QA_CSV.encode())["id"]
     report = client.get(f"/v1/evals/{run_id}/report.html", headers=KEY)
     assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
-    assert "评测报告" in report.text and "data:image/png;base64" in report.text
+    assert "评测报告" in report.text and "逐题结果" in report.text and "E3" in report.text
     sheet = client.get(f"/v1/evals/{run_id}/results.xlsx", headers=KEY)
     assert sheet.status_code == 200 and "attachment" in sheet.headers["content-disposition"]
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))

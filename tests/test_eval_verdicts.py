@@ -47,7 +47,7 @@ def test_routing_and_dialog_verdicts() -> None:
     verdict = route_verdict(wrong)
     assert verdict.failures == ["wrong_route", "wrong_subject"]
     assert verdict.reasons == [
-        "路由错误：应为 repair_steps，实为 subject_status",
+        "路由错误：应为“信用修复方案”，实为“主体信用状况”",
         "主体错误：应为 甲公司，识别为 （无）",
     ]
     turn = TurnResult("D1", 2, "s", "它呢？", "repair_steps", "repair_steps", "甲公司", "乙公司", False)
@@ -69,8 +69,8 @@ def test_flipped_questions_by_id_across_runs() -> None:
     assert [f["id"] for f in flips["broken"]] == ["Q1"] and flips["fixed"] == []
     assert (flips["shared"], flips["only_a"], flips["only_b"]) == (1, 1, 1)
     assert (
-        metric_label("check/strict_pass") == "check · 严格通过率"
-        and metric_label("hybrid/recall@5") == "hybrid · recall@5"
+        metric_label("check/strict_pass") == "核验组 · 严格通过率"
+        and metric_label("hybrid/recall@5") == "混合检索 · 前5命中率"
     )
 
 

@@ -81,7 +81,10 @@ def render_page(module: str) -> AppTest:
 def test_subject_page_status_cards_and_plan(ui_env: str) -> None:
     app = render_page("subject_page").run()
     app.text_input[0].set_value("朝阳市北方粮油贸易有限公司").run()
-    assert not app.exception
+    assert not app.exception and not app.metric  # nothing is shown before the user picks a subject
+    picker = app.radio[0]
+    assert picker.value is None and picker.options[0].startswith("朝阳市北方粮油贸易有限公司（")
+    picker.set_value(picker.options[0]).run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["行政处罚"] == "2" and metrics["信用评价"] == "B"
     assert "可立即申请" in all_text(app)
@@ -90,7 +93,13 @@ def test_subject_page_status_cards_and_plan(ui_env: str) -> None:
 def test_measures_page_lists_sources(ui_env: str) -> None:
     app = render_page("measures_page").run()
     assert not app.exception
-    assert "守信联合激励措施" in all_text(app)
+    text = all_text(app)
+    assert "守信联合激励措施" in [h.value for h in app.subheader] and "其他地区文件中的同类措施" in text
+    app.text_input[0].set_value("濮阳市恒达建材有限公司").run()
+    app.radio[0].set_value(app.radio[0].options[0]).run()
+    assert not app.exception
+    assert "失信联合惩戒措施" in [h.value for h in app.subheader]
+    assert any("适用类别" in str(m.value) for m in app.markdown)
 
 
 def test_documents_page_shows_section_tree(ui_env: str) -> None:

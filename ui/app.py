@@ -11,10 +11,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # Page modules live in ui/views: Streamlit takes a pages/ folder beside the entry script for a v1
 # multipage app and then shows "Page not found" on the first deep link (e.g. /evals) after a start.
-from ui import session
+from ui import chrome, session
 from ui.views import chat_page, documents_page, evals_page, measures_page, subject_page
 
 st.set_page_config(page_title="信用政策问答助手", page_icon=":material/verified:", layout="wide")
+chrome.apply()  # Streamlit's own English labels in Chinese, and a print without the sidebar
 PAGES = {
     "chat": st.Page(
         chat_page.render, title="政策问答", icon=":material/chat:", url_path="chat", default=True

@@ -134,11 +134,11 @@ class ApiClient:
     def job(self, job_id: str) -> dict:
         return dict(self.get(f"/v1/jobs/{job_id}"))
 
-    def download(self, path: str) -> bytes:
-        """A file the API serves (report.html, results.xlsx) as bytes."""
+    def download(self, path: str, **params: Any) -> bytes:
+        """A file the API serves (report.html, results.xlsx, measures.html) as bytes."""
         try:
             with self._client() as client:
-                response = client.get(path)
+                response = client.get(path, params={k: v for k, v in params.items() if v is not None})
                 if response.status_code >= 400:
                     self._check(response)
                 return response.content

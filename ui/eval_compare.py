@@ -6,8 +6,9 @@ from typing import Any
 
 import streamlit as st
 
+from evals.labels import metric_label, route_label
 from ui.client import ApiClient, ApiError
-from ui.eval_results import CARDS, fmt
+from ui.eval_results import CARDS, fmt, plain_reason, type_label
 
 SIDE_CARDS_PER_ROW = 3
 
@@ -31,15 +32,15 @@ def side(run: dict[str, Any], title: str) -> None:
     retrieval = versions.get("retrieval", {})
     st.caption(
         f"{run['created_at'][:19].replace('T', ' ')} · {run['size']} 题 · 语料 {versions.get('corpus_hash', '—')} · "
-        f"检索 dense_weight={retrieval.get('dense_weight', '—')}、top_k={retrieval.get('top_k', '—')}"
+        f"检索：向量权重 {retrieval.get('dense_weight', '—')}、返回条数 {retrieval.get('top_k', '—')}"
     )
     headline = run.get("headline", {})
-    cards = [(key, name) for key, name in CARDS if headline.get(key) is not None]
+    cards = [(key, metric_label(key)) for key in CARDS if headline.get(key) is not None]
     # Half a page holds three cards a row; five in one row cut every number to "0.9…".
     for start in range(0, len(cards), SIDE_CARDS_PER_ROW):
         row = cards[start : start + SIDE_CARDS_PER_ROW]
         for column, (key, name) in zip(st.columns(SIDE_CARDS_PER_ROW), row, strict=False):
-            column.metric(name, fmt(headline[key]))
+            column.metric(name, fmt(headline[key]), help=f"指标键：{key}")
 
 
 def delta_table(metrics: list[dict[str, Any]], changed_only: bool) -> None:
@@ -62,17 +63,17 @@ def delta_table(metrics: list[dict[str, Any]], changed_only: bool) -> None:
 def flips(title: str, items: list[dict[str, Any]]) -> None:
     st.markdown(f"**{title}（{len(items)} 题）**")
     for item in items:
-        with st.expander(f"{item['id']} · {item.get('type') or item.get('kind')} · {item['question']}"):
+        with st.expander(f"{item['id']} · {type_label(item)} · {item['question']}"):
             if item.get("expected"):
                 st.caption("期望要点：" + "、".join(item["expected"]))
             left, right = st.columns(2)
             for column, name in ((left, "a"), (right, "b")):
                 state = item[name]
                 verdict = ":green-badge[通过]" if state["passed"] else ":red-badge[未通过]"
-                column.markdown(f"**{name.upper()}** {verdict} · 路由 {state.get('route', '')}")
+                column.markdown(f"**{name.upper()}** {verdict} · 路由：{route_label(state.get('route'))}")
                 column.markdown(state.get("answer") or "")
                 for reason in state.get("reasons") or []:
-                    column.caption("未通过原因：" + reason)
+                    column.caption("未通过原因：" + plain_reason(reason))
 
 
 def render_compare(client: ApiClient, runs: list[dict[str, Any]]) -> None:

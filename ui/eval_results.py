@@ -8,44 +8,40 @@ from typing import Any
 
 import streamlit as st
 
-from ui.components import ROUTE_LABELS
+from evals.labels import (
+    FAILURE_LABELS,
+    KIND_LABELS,
+    LATENCY_LABELS,
+    ROUTE_LABELS,
+    SPLIT_LABELS,
+    TYPE_LABELS,
+    method_label,
+    metric_label,
+    route_label,
+)
 
 CARDS = (
-    ("strict_pass", "严格通过率"),
-    ("must_include", "要点覆盖率"),
-    ("refusal_recall", "拒答召回率"),
-    ("false_refusal_rate", "误拒率"),
-    ("citation_precision", "引用精确率"),
-    ("routing_accuracy", "路由准确率"),
-    ("subject_accuracy", "主体准确率"),
-    ("dialog_both_accuracy", "对话逐轮全对"),
+    "strict_pass",
+    "must_include",
+    "refusal_recall",
+    "false_refusal_rate",
+    "citation_precision",
+    "routing_accuracy",
+    "subject_accuracy",
+    "dialog_both_accuracy",
 )
-TYPE_LABELS = {
-    "procedure": "办理流程",
-    "fact": "事实",
-    "list": "列举",
-    "deadline_or_number": "期限与数字",
-    "who_is_responsible": "责任单位",
-    "doc_meta": "文件信息",
-    "compare_localities": "地区对比",
-    "multi_part": "多问",
-    "unanswerable": "不可回答",
-}
-KIND_LABELS = {"qa": "问答题", "routing": "路由题", "dialog": "多轮对话"}
-FAILURE_LABELS = {
-    "missing_terms": "缺少要点",
-    "refused": "误拒答",
-    "not_refused": "应拒答未拒答",
-    "wrong_route": "路由错误",
-    "wrong_subject": "主体错误",
-}
+SPLITS = ("tune", "check", "all")
+BY_TYPE_KEYS = ("questions", "strict_pass", "must_include", "citation_precision", "refusal_accuracy",
+                "hybrid_recall@5", "latency_p50", "latency_p95")  # fmt: skip
+# Old runs stored reasons naming routes by their keys ("路由为 applicable_measures"): shown by their names.
+ROUTE_KEY = re.compile("|".join(sorted(ROUTE_LABELS, key=len, reverse=True)))
 PAGE_SIZE = 20
 TABLE_CSS = """<style>
 .evq{border-collapse:collapse;width:100%;font-size:0.85rem;table-layout:fixed}
 .evq col.c1{width:5%}.evq col.c2{width:6%}.evq col.c3{width:8%}.evq col.c4{width:17%}
 .evq col.c5{width:10%}.evq col.c6{width:34%}.evq col.c7{width:8%}.evq col.c8{width:12%}
 .evq td{word-break:break-word}
-.evq .ans{max-height:13em;overflow-y:auto}
+.evq td.type{word-break:keep-all;white-space:nowrap}
 .evq th{background:#f0f2f6;text-align:left;padding:6px;position:sticky;top:0}
 .evq td{border-top:1px solid #e6e6e6;padding:6px;vertical-align:top}
 .evq tr.fail td{background:#fff5f5}
@@ -60,61 +56,108 @@ def fmt(value: Any) -> str:
 
 
 def type_label(row: dict[str, Any]) -> str:
-    """A QA row's question type; routing and dialog rows by their kind."""
+    """A QA row's question type in Chinese; routing and dialog rows by their kind."""
     kind = row.get("type") or row.get("kind", "")
-    return f"{kind}（{TYPE_LABELS[kind]}）" if kind in TYPE_LABELS else KIND_LABELS.get(kind, kind)
+    return TYPE_LABELS.get(kind, KIND_LABELS.get(kind, kind))
+
+
+def plain_reason(reason: str) -> str:
+    return ROUTE_KEY.sub(lambda m: f"“{ROUTE_LABELS[m.group(0)]}”", reason)
 
 
 def metric_cards(metrics: dict[str, Any]) -> None:
-    """The headline numbers over all questions; tune/check values in each card's help."""
+    """The headline numbers over all questions; the tune/check values and the metric's key in each card's help."""
     overall, splits = metrics.get("overall", {}), metrics.get("splits", {})
-    present = [(key, name) for key, name in CARDS if overall.get(key) is not None]
+    present = [key for key in CARDS if overall.get(key) is not None]
     for start in range(0, len(present), 4):
         columns = st.columns(4)
-        for column, (key, name) in zip(columns, present[start : start + 4], strict=False):
+        for column, key in zip(columns, present[start : start + 4], strict=False):
             halves = "；".join(
-                f"{split} {fmt(splits.get(split, {}).get(key))}"
+                f"{SPLIT_LABELS[split]} {fmt(splits.get(split, {}).get(key))}"
                 for split in ("tune", "check")
                 if splits.get(split, {}).get(key) is not None
             )
-            column.metric(name, fmt(overall[key]), help=halves or None)
+            column.metric(
+                metric_label(key), fmt(overall[key]), help="；".join(filter(None, [halves, f"指标键：{key}"]))
+            )
 
 
-def charts(metrics: dict[str, Any]) -> None:
-    """Strict pass by type and split, retrieval by method, per-type table and latency."""
+def _strings(table: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    return [{name: fmt(value) for name, value in row.items()} for row in table.values()]
+
+
+def _type_charts(metrics: dict[str, Any]) -> None:
     by_type = metrics.get("strict_by_type", {})
     if by_type:
-        st.subheader("按题型严格通过率（tune | check | all）")
+        st.subheader("按题型严格通过率（调优组 | 核验组 | 全部）")
         st.bar_chart(
             {
-                split: {
-                    kind: (values.get(split, {}).get("strict_pass") or 0.0)
+                SPLIT_LABELS[split]: {
+                    TYPE_LABELS.get(kind, kind): (values.get(split, {}).get("strict_pass") or 0.0)
                     for kind, values in by_type.items()
                 }
-                for split in ("tune", "check", "all")
+                for split in SPLITS
             },
             stack=False,
-        )
-    retrieval = metrics.get("retrieval", {})
-    if retrieval:
-        st.subheader("检索（各方法对比）")
-        st.bar_chart(
-            {
-                method: {k: v for k, v in values.items() if k.startswith(("recall", "mrr"))}
-                for method, values in retrieval.items()
-            },
-            stack=False,
+            x_label="题型",
+            y_label="严格通过率",
         )
     if metrics.get("by_type"):
         st.subheader("按题型")
-        st.dataframe(metrics["by_type"])
+        rows = {
+            kind: {
+                "题型": TYPE_LABELS.get(kind, kind),
+                **{metric_label(k): values.get(k) for k in BY_TYPE_KEYS},
+            }
+            for kind, values in metrics["by_type"].items()
+        }
+        st.dataframe(_strings(rows), hide_index=True)
+
+
+def _retrieval_chart(metrics: dict[str, Any]) -> None:
+    retrieval = metrics.get("retrieval", {})
+    if not retrieval:
+        return
+    st.subheader("检索（各方法对比）")
+    st.bar_chart(
+        {
+            method_label(method): {
+                metric_label(k): v for k, v in values.items() if k.startswith(("recall", "mrr"))
+            }
+            for method, values in retrieval.items()
+        },
+        stack=False,
+        x_label="指标",
+        y_label="数值",
+    )
+
+
+def _routing_and_latency(metrics: dict[str, Any]) -> None:
     if metrics.get("routing", {}).get("questions"):
         st.subheader("路由混淆矩阵（行：标注，列：预测）")
-        st.dataframe(metrics["routing"]["confusion"])
+        confusion = metrics["routing"]["confusion"]
+        st.dataframe(
+            [
+                {"标注": route_label(gold), **{route_label(p): n for p, n in row.items()}}
+                for gold, row in confusion.items()
+            ],
+            hide_index=True,
+        )
     latency = {name: values for name, values in metrics.get("latency", {}).items() if values}
     if latency:
         st.subheader("时延（秒）")
-        st.dataframe(latency)
+        rows = {
+            name: {"题型": LATENCY_LABELS.get(name, name), **{metric_label(k): v for k, v in values.items()}}
+            for name, values in latency.items()
+        }
+        st.dataframe(_strings(rows), hide_index=True)
+
+
+def charts(metrics: dict[str, Any]) -> None:
+    """Strict pass by type and split, retrieval by method, per-type table, routing and latency — all in Chinese."""
+    _type_charts(metrics)
+    _retrieval_chart(metrics)
+    _routing_and_latency(metrics)
 
 
 def _sources(row: dict[str, Any]) -> str:
@@ -127,9 +170,9 @@ def _sources(row: dict[str, Any]) -> str:
 
 def _route(row: dict[str, Any]) -> str:
     route = row.get("route", "")
-    text = ROUTE_LABELS.get(route, (route, ""))[0]
+    text = html.escape(route_label(route))
     if row.get("gold_route") and row["gold_route"] != route:
-        text += f"<br><span class='why'>应为 {html.escape(ROUTE_LABELS.get(row['gold_route'], (row['gold_route'], ''))[0])}</span>"
+        text += f"<br><span class='why'>应为 {html.escape(route_label(row['gold_route']))}</span>"
     if row.get("subject") or row.get("gold_subject"):
         text += f"<br>主体：{html.escape(str(row.get('subject') or '（无）'))}"
     return text
@@ -147,23 +190,29 @@ def _cells(row: dict[str, Any]) -> list[str]:
     answer = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(row.get("answer", ""))).replace("\n", "<br>")
     if row.get("refused"):
         answer = "<b>〔拒答〕</b>" + answer
+    kind = str(row.get("type") or row.get("kind") or "")
     return [
         verdict,
         html.escape(number),
-        html.escape(type_label(row)),
+        f"<span title='{html.escape(kind)}'>{html.escape(type_label(row))}</span>",
         html.escape(row.get("question", "")),
         html.escape(expected),
-        f"<div class='ans'>{answer}</div>{_sources(row)}",
+        f"<div class='ans'>{answer}</div>{_sources(row)}",  # the whole answer: expected terms are never cut off
         _route(row),
-        "<br>".join(f"<span class='why'>{html.escape(r)}</span>" for r in row.get("reasons") or []),
+        "<br>".join(
+            f"<span class='why'>{html.escape(plain_reason(r))}</span>" for r in row.get("reasons") or []
+        ),
     ]
+
+
+CELL_CLASSES = ("verdict", "number", "type", "question", "expected", "answer", "route", "why")
 
 
 def results_table(rows: list[dict[str, Any]]) -> None:
     header = ["结果", "题号", "题型", "问题", "期望要点", "回答（含引用）", "路由", "未通过原因"]
     body = "".join(
         f"<tr class='{'pass' if row.get('passed') else 'fail'}'>"
-        + "".join(f"<td>{c}</td>" for c in _cells(row))
+        + "".join(f"<td class='{name}'>{c}</td>" for name, c in zip(CELL_CLASSES, _cells(row), strict=True))
         + "</tr>"
         for row in rows
     )

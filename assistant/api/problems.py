@@ -219,13 +219,16 @@ def contract_openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """The methods the API documents for this request's path (several routes may share one path)."""
+    """The methods the API documents for this request's path (several routes may share one path). A path that a
+    template names literally (/v1/evals/compare, /v1/evals/template.{extension}) is that template's, not also
+    /v1/evals/{run_id}'s: the most specific templates (the most literal characters) decide."""
     path = request.url.path
-    methods: set[str] = set()
+    matching: dict[int, set[str]] = {}
     for template, operations in request.app.openapi().get("paths", {}).items():
         if re.fullmatch(re.sub(r"\{[^/]+?\}", "[^/]+", template), path):
-            methods |= {m.upper() for m in operations if m in HTTP_METHODS}
-    return sorted(methods)
+            found = matching.setdefault(len(re.sub(r"\{[^/]+?\}", "", template)), set())
+            found |= {m.upper() for m in operations if m in HTTP_METHODS}
+    return sorted(matching[max(matching)]) if matching else []
 
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")

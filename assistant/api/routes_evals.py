@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import Path as FastPath
+from fastapi.responses import FileResponse, HTMLResponse
 
 from assistant.access import Principal, authorize
 from assistant.api.problems import problem_responses
 from assistant.api.schemas_evals import EvalComparison, EvalRunDetail, EvalRunSummary, MetricDelta
 from assistant.api.security import caller
 from assistant.api.uploads import off_loop, read_upload
-from assistant.errors import EvalRunNotFinished, EvalRunNotFound, EvalSetInvalid, NotReady, UploadTooLarge
+from assistant.errors import (
+    EvalRunNotFinished,
+    EvalRunNotFound,
+    EvalSetInvalid,
+    Forbidden,
+    NotReady,
+    UploadTooLarge,
+)
 from connectors.eval_runs import EvalRunRecord
 from evals.compare import compare
 from evals.datasets import DatasetError
+from evals.html_report import html_report
 from evals.jobs import EvalJobs, RunFilesMissing
+from evals.template import COLUMNS, KIND_NAMES, Kind, template_csv, template_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,6 +37,11 @@ def require_evaluator(principal: Annotated[Principal, Depends(caller)]) -> str:
     """The one place eval access is checked: a key whose role may run evals (evaluator or admin)."""
     authorize(principal, "evals")  # no valid key: 401 saying what evals need
     return principal.who
+
+
+def evaluator_principal(principal: Annotated[Principal, Depends(caller)]) -> Principal:
+    authorize(principal, "evals")
+    return principal
 
 
 # Every eval operation may answer with these problems (application/problem+json).
@@ -54,6 +70,7 @@ router = APIRouter(
     prefix="/v1/evals", tags=["evals"], dependencies=[Depends(require_evaluator)], responses=EVAL_PROBLEMS
 )
 Evaluator = Annotated[str, Depends(require_evaluator)]
+EvaluatorPrincipal = Annotated[Principal, Depends(evaluator_principal)]
 
 
 def get_eval_jobs(request: Request) -> EvalJobs:
@@ -143,6 +160,36 @@ def compare_evals(
     )
 
 
+@router.get("/format", summary="题集格式：各类题集的列名、是否必填与说明")
+def set_format() -> dict[str, Any]:
+    return {
+        kind: {
+            "name": KIND_NAMES[kind],
+            "columns": [{"name": c.name, "required": c.required, "meaning": c.meaning} for c in columns],
+        }
+        for kind, columns in COLUMNS.items()
+    }
+
+
+@router.get(
+    "/template.{extension}",
+    summary="下载题集模板（CSV 或 XLSX，含示例行；XLSX 第二页为列说明）",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
+)
+def set_template(
+    extension: Annotated[str, FastPath(description="csv 或 xlsx", pattern="^(csv|xlsx)$")],
+    kind: Annotated[Kind, Query(description="qa（问答）/ routing（路由）/ dialog（多轮对话）")] = "qa",
+) -> Response:
+    data, media = (
+        (template_csv(kind), "text/csv; charset=utf-8") if extension == "csv" else (template_xlsx(kind), XLSX)
+    )
+    filename = f"{kind}_template.{extension}"
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
 def filtered(
     rows: list[dict[str, Any]], passed: bool | None, kind: str | None, qa_type: str | None
 ) -> list[dict[str, Any]]:
@@ -175,14 +222,34 @@ def get_eval(
     )
 
 
-@router.get("/{run_id}/report.html", summary="下载评测报告（HTML，含图表）", response_class=FileResponse)
-def report_html(run_id: str, jobs: Jobs) -> FileResponse:
+@router.get(
+    "/{run_id}/report.html",
+    summary="评测报告（自包含 HTML：指标、图表与逐题结果）",
+    response_class=HTMLResponse,
+)
+def report_html(run_id: str, jobs: Jobs) -> HTMLResponse:
     record = finished_run(jobs, run_id)
-    return FileResponse(
-        run_file(jobs, run_id, "report.html"),
-        media_type="text/html; charset=utf-8",
-        filename=f"{record.set_name.rsplit('.', 1)[0]}-{run_id}-report.html",
+    metrics, rows = run_results(jobs, run_id)
+    stem = record.set_name.rsplit(".", 1)[0]
+    disposition = (
+        f"attachment; filename=\"report-{run_id}.html\"; filename*=UTF-8''{quote(stem)}-{run_id}-report.html"
     )
+    return HTMLResponse(
+        html_report(metrics, rows, record.set_name), headers={"Content-Disposition": disposition}
+    )
+
+
+@router.delete("/{run_id}", summary="删除评测（提交者或管理员）：记录及其题集、结果和报告文件")
+def delete_eval(run_id: str, jobs: Jobs, principal: EvaluatorPrincipal) -> dict[str, str]:
+    record = find_run(jobs, run_id)
+    if principal.role != "admin" and record.created_by != principal.who:
+        raise Forbidden("只有提交该评测的密钥或管理员可以删除它。", action="evals")
+    if record.status == "running":
+        raise EvalRunNotFinished(
+            f"评测 {run_id} 正在运行，完成后再删除。", run_id=run_id, run_status=record.status
+        )
+    jobs.delete(run_id)
+    return {"deleted": run_id}
 
 
 @router.get("/{run_id}/results.xlsx", summary="下载逐题结果（Excel）", response_class=FileResponse)

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse
 
 from assistant.access import ROUTE_ACTIONS, Principal, authorize
 from assistant.api.app import get_assistant
 from assistant.api.problems import problem_responses
-from assistant.api.schemas import NOT_BLANK, USCC_SCHEMA, ImportResponse, SubjectRecords, SubjectSummary
+from assistant.api.schemas import (
+    NOT_BLANK,
+    USCC_SCHEMA,
+    ImportResponse,
+    SubjectPage,
+    SubjectRecords,
+    SubjectSummary,
+)
 from assistant.api.security import RecordCaller
 from assistant.api.uploads import off_loop, read_upload
 from assistant.errors import InvalidQuestion, InvalidUSCC, RecordImportError, SubjectNotFound, UploadTooLarge
+from assistant.measures_sheet import MeasuresSheet, SheetSubject, sheet_html
 from assistant.models import Answer
 from assistant.service import Assistant
 from assistant.tools.measures import CATEGORY_TITLES
 from connectors import ImportRejected, SubjectInfo, USCCError, validate_uscc
 from connectors.schemas import ROW_SCHEMAS
+from indexes import read_manifest
 
 NO_STORE = {"Cache-Control": "no-store"}  # subject records are never kept by a browser or proxy cache
 
@@ -110,10 +121,14 @@ def subject_by_code(code: Code, assistant: AssistantDep, caller: RecordCaller) -
 
 @records_router.get(
     "/subjects",
-    response_model=list[SubjectSummary],
-    summary="按名称查询主体（精确优先，其次模糊匹配）",
+    response_model=SubjectPage,
+    summary="按名称查询主体（精确优先，其次模糊匹配；分页，含总数）",
     responses=problem_responses(
-        401, 403, 422, 503, codes=("unauthorized", "forbidden", "invalid_question", "invalid_request", "not_ready")
+        401,
+        403,
+        422,
+        503,
+        codes=("unauthorized", "forbidden", "invalid_question", "invalid_request", "not_ready"),
     ),
 )
 def subjects_by_name(
@@ -123,11 +138,20 @@ def subjects_by_name(
         str,
         Query(description="主体名称或其一部分（不能为空）", max_length=200, json_schema_extra=NOT_BLANK),
     ],
-) -> list[SubjectSummary]:
+    offset: Annotated[int, Query(ge=0, le=10_000, description="跳过前若干个结果")] = 0,
+    limit: Annotated[int, Query(ge=1, le=100, description="每页条数（1–100）")] = 20,
+) -> SubjectPage:
     if not name.strip():
         raise InvalidQuestion("名称不能为空。")
     assistant.record_access(caller, "subject_search", name[:60])
-    return [summary(m.subject, m.score) for m in assistant.records.repository.by_name(name)]
+    page = assistant.records.repository.search_names(name, offset, limit)
+    return SubjectPage(
+        total=page.total,
+        capped=page.capped,
+        offset=offset,
+        limit=limit,
+        items=[summary(m.subject, m.score) for m in page.matches],
+    )
 
 
 @records_router.get(
@@ -145,6 +169,65 @@ def repair_plan(code: Code, assistant: AssistantDep, caller: RecordCaller) -> An
 )
 def subject_measures(code: Code, assistant: AssistantDep, caller: RecordCaller) -> Answer:
     return answer_for_code(assistant, caller, "applicable_measures", code)
+
+
+def corpus_version(assistant: Assistant) -> str:
+    """The knowledge base a sheet was made from: its corpus hash, document count and index version."""
+    corpus = assistant.corpus
+    folder = assistant.settings.index_dir / corpus.version if corpus.version else assistant.settings.index_dir
+    corpus_hash = read_manifest(folder).get("corpus_hash") or "—"
+    return f"{corpus_hash}（{len(corpus.documents)} 份文件；索引 {corpus.version or '—'}）"
+
+
+def html_sheet(sheet: MeasuresSheet, filename: str, personal: bool) -> HTMLResponse:
+    """The sheet as a page; one with a subject's records is never cached (a returned response skips `no_store`)."""
+    disposition = f"inline; filename=\"measures.html\"; filename*=UTF-8''{quote(filename)}"
+    headers = {"Content-Disposition": disposition, **(NO_STORE if personal else {})}
+    return HTMLResponse(sheet_html(sheet), headers=headers)
+
+
+SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}, "description": "完整的 HTML 文档（含打印样式）"}}
+
+
+@records_router.get(
+    "/subjects/{code}/measures.html",
+    response_class=HTMLResponse,
+    summary="主体的适用措施清单（可打印的 HTML 文档：标题、日期、主体、状况、措施及出处、知识库版本）",
+    responses={**BY_CODE, **SHEET_RESPONSES},
+)
+def subject_measures_sheet(code: Code, assistant: AssistantDep, caller: RecordCaller) -> HTMLResponse:
+    subject = audited_subject(assistant, caller, "measures", code)
+    answer, _ = assistant.answer_about("applicable_measures", subject, caller)
+    person = SheetSubject(subject.name, subject.identifier, subject.kind, subject.locality)
+    sheet = MeasuresSheet(assistant.today, answer, corpus_version(assistant), subject=person)
+    return html_sheet(sheet, f"适用措施清单-{subject.identifier}.html", personal=True)
+
+
+@router.get(
+    "/measures.html",
+    response_class=HTMLResponse,
+    summary="某类主体的措施清单（可打印的 HTML 文档，公开，无需密钥）",
+    responses={
+        **problem_responses(422, 503, codes=("invalid_question", "invalid_request", "not_ready")),
+        **SHEET_RESPONSES,
+    },
+)
+def measures_sheet(
+    assistant: AssistantDep,
+    status: Annotated[
+        str,
+        Query(
+            description="类别：" + "、".join(CATEGORY_TITLES),
+            json_schema_extra={"enum": list(CATEGORY_TITLES)},
+        ),
+    ],
+    locality: Annotated[str | None, Query(description="地区，如 濮阳", max_length=50)] = None,
+) -> HTMLResponse:
+    answer = measures(assistant, status, locality)
+    sheet = MeasuresSheet(
+        assistant.today, answer, corpus_version(assistant), category=status, locality=locality or None
+    )
+    return html_sheet(sheet, f"措施清单-{status}-{locality or '全部地区'}.html", personal=False)
 
 
 @router.get(

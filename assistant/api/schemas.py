@@ -108,6 +108,16 @@ class SubjectSummary(BaseModel):
     score: float | None = None
 
 
+class SubjectPage(BaseModel):
+    """One page of a name search, best matches first."""
+
+    total: int = Field(description="匹配的主体总数（最多计 500 个）")
+    capped: bool = Field(False, description="true：匹配超过 500 个，请输入更完整的名称")
+    offset: int = Field(description="本页第一个结果的序号（从 0 起）")
+    limit: int = Field(description="每页条数")
+    items: list[SubjectSummary] = Field(description="本页的主体：名称完全一致的在前，其余按相似度")
+
+
 class SubjectRecords(BaseModel):
     subject: SubjectSummary
     penalties: list[dict]

@@ -28,6 +28,7 @@ def ui_command(api: ApiSettings) -> list[str]:
         sys.executable, "-m", "streamlit", "run", str(UI_ENTRY),
         "--server.port", str(api.ui_port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.address", api.ui_host,
+        "--client.toolbarMode", "minimal",  # no Deploy button or developer menu (English) for users
     ]  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from assistant.tools.status import subject_header
 from connectors import SubjectProfile
 from corpus import DocumentMeta
 from corpus.jurisdiction import scope_note
+from corpus.places import readings_of
 from indexes import locality_match
 
 CATEGORY_TITLES = {
@@ -21,6 +22,7 @@ CATEGORY_TITLES = {
     "高风险": "分级分类监管（违法失信、风险较高）",
     "失信整改": "督促整改措施",
 }
+GRADE_CATEGORIES = {"A": "低风险", "C": "高风险", "D": "高风险"}  # an evaluation grade's supervision category
 LIST_CATEGORIES = {
     "严重失信主体名单": "严重失信",
     "失信联合惩戒对象名单": "严重失信",
@@ -42,7 +44,7 @@ def categories_of(profile: SubjectProfile) -> tuple[list[str], list[RecordRef]]:
             records.append(RecordRef(kind="名单", label=entry.record_label, detail=category))
     if profile.evaluations:
         latest = max(profile.evaluations, key=lambda e: e.evaluated_on)
-        category = {"A": "低风险", "C": "高风险", "D": "高风险"}.get(latest.grade)
+        category = GRADE_CATEGORIES.get(latest.grade)
         if category and category not in categories:
             categories.append(category)
             records.append(
@@ -65,6 +67,22 @@ def source_label(doc: DocumentMeta, locality: str | None) -> str:
     return f"（{number}）{note}" if note else f"（{doc.locality.label or '全国'}，{number}）"
 
 
+Scope = str  # "local": the document applies in the place; "province": another place of its province; "other"
+
+
+def place_scope(locality: str | None, doc: DocumentMeta) -> Scope:
+    """Where a document stands for a clerk of `locality`: "local" when it applies there (the place's own, a
+    division above it, or national), "province" for another place of the same province, "other" elsewhere."""
+    if not locality or locality_match(locality, doc) is not None:
+        return "local"
+    provinces = {reading.province for reading in readings_of(locality) if reading.province}
+    return "province" if doc.locality.province in provinces else "other"
+
+
+def other_places_line(locality: str, count: int) -> str:
+    return f"*以下 {count} 条出自其他地区的文件，不直接适用于{locality}，仅供参考：*"
+
+
 def measures_lines(
     categories: list[str],
     locality: str | None,
@@ -72,17 +90,27 @@ def measures_lines(
     documents: dict[str, DocumentMeta],
     citations: CitationList,
 ) -> tuple[list[str], list[dict]]:
+    """Per category: the measures of documents that apply in `locality` first, then (below a line saying so)
+    those of other places, its own province's first. Each row says its scope and its document's place."""
     order = {doc_id: i for i, doc_id in enumerate(documents_by_locality(locality, documents))}
+    rank = {"local": 0, "province": 1, "other": 2}
     lines: list[str] = []
     rows: list[dict] = []
     for category in categories:
-        found = sorted(
-            (m for m in catalogue if m.category == category), key=lambda m: (order.get(m.doc_id, 99), m.kind)
-        )
-        if not found:
+        scoped = [
+            (place_scope(locality, documents[m.doc_id]), m) for m in catalogue if m.category == category
+        ]
+        scoped.sort(key=lambda item: (rank[item[0]], order.get(item[1].doc_id, 99), item[1].kind))
+        if not scoped:
             continue
         lines.append(f"**{CATEGORY_TITLES.get(category, category)}**")
-        for m in found:
+        others = sum(scope != "local" for scope, _ in scoped)
+        if locality and others == len(scoped):
+            lines.append(f"*所载文件中没有适用于{locality}的此类措施。*")
+        for scope, m in scoped:
+            if locality and scope != "local" and others:
+                lines.append(other_places_line(locality, others))
+                others = 0
             doc = documents[m.doc_id]
             number = citations.cite(m.passage, m.quote)
             lines.append(f"- 【{m.kind}】{m.measure}{source_label(doc, locality)}[{number}]")
@@ -91,8 +119,11 @@ def measures_lines(
                     "category": category,
                     "kind": m.kind,
                     "measure": m.measure,
+                    "quote": m.quote,
                     "doc_id": m.doc_id,
                     "citation": number,
+                    "scope": scope,
+                    "place": doc.locality.label or "全国",
                 }
             )
     return lines, rows
@@ -129,4 +160,5 @@ def applicable_measures(
         return ToolResult(
             ["现有政策文件未列出该类主体的具体措施。"], citations, records, {"categories": categories}
         )
-    return ToolResult(lines + body, citations, records, {"categories": categories, "measures": rows})
+    data = {"categories": categories, "locality": locality, "measures": rows}
+    return ToolResult(lines + body, citations, records, data)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from assistant.catalogue import PublicationRule, repair_data, rule_in_force
+from assistant.catalogue import Measure, PublicationRule, repair_data, rule_in_force
 from assistant.citations import CitationList
 from assistant.models import RecordRef
 from assistant.tools.common import ToolResult, documents_by_locality
+from assistant.tools.grade import grade_note
 from assistant.tools.status import subject_header
 from connectors import ListRecord, PenaltyRecord, SubjectProfile
 from corpus import DocumentMeta, Passage
@@ -173,8 +175,10 @@ def repair_steps(
     anchors: dict[str, dict[str, tuple[Passage, str]]],
     documents: dict[str, DocumentMeta],
     citations: CitationList,
+    catalogue: Sequence[Measure] = (),
 ) -> ToolResult:
-    """For each negative record: can it be repaired now or from when, what first, what materials, where."""
+    """For each negative record: can it be repaired now or from when, what first, what materials, where; for a
+    C or D grade, what the grade means, which records weigh on it and what improves it."""
     doc_id = next(d for d in documents_by_locality(profile.subject.locality, documents) if d in anchors)
     cite = LazyCitations(anchors[doc_id], citations)
     repaired = {r.target for r in profile.repairs if r.status == "已修复"}
@@ -198,10 +202,19 @@ def repair_steps(
         items.append(PlanItem(record=entry.record_label, kind="名单", status="名单", confidence="secondary"))
         records.append(RecordRef(kind="名单", label=entry.record_label, detail=entry.list_type))
     actionable = [i for i in items if i.status in ("可立即申请", "待履行", "待满最短公示期", "名单")]
+    note = grade_note(profile, items, catalogue, documents, citations, cite.__getitem__)
     if not actionable:
-        lines.append("该主体目前没有需要修复的失信记录。")
-    else:
+        lines.append(
+            "该主体目前没有需要修复的失信记录。"
+            if note is None
+            else "该主体目前没有可申请信用修复的行政处罚或失信名单记录，但信用评价等级较低，说明如下。"
+        )
+    if actionable:
         portal = repair_data()["local_portals"].get(doc_id, "本地信用网站")
         lines += _procedure_lines(serious_extra, portal, cite)
-    data = {"today": today.isoformat(), "policy_doc": doc_id, "items": [asdict(i) for i in items]}
+    if note is not None:
+        lines += note.lines
+    data: dict = {"today": today.isoformat(), "policy_doc": doc_id, "items": [asdict(i) for i in items]}
+    if note is not None:
+        data["grade_note"] = {"grade": note.grade, "level": note.level, "lines": note.lines[2:]}
     return ToolResult(lines, citations, records, data)

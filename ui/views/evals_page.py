@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from ui import session
 from ui.client import ApiClient, ApiError
 from ui.eval_compare import render_compare, run_label
 from ui.eval_results import KIND_LABELS, charts, fmt, metric_cards, question_table
@@ -16,11 +18,43 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SELECTED = "eval_run_id"
 
 
+def set_format(client: ApiClient, expanded: bool) -> None:
+    """What a question set holds, column by column, with templates to start from (CSV and XLSX)."""
+    with st.expander("题集格式与模板", expanded=expanded):
+        try:
+            formats = client.get("/v1/evals/format")
+        except ApiError as exc:
+            st.error(exc.message)
+            return
+        st.caption(
+            "一个文件是一种题集：问答题集（含 type / must_include / gold_quotes 列）、路由题集（含 route 列）"
+            "或多轮对话题集（含 turns 列）。首行为列名；任何一行有误，整个文件都不会运行。"
+        )
+        for kind, spec in formats.items():
+            st.markdown(f"**{spec['name']}**")
+            st.table(
+                [
+                    {"列名": c["name"], "是否必填": "必填" if c["required"] else "选填", "说明": c["meaning"]}
+                    for c in spec["columns"]
+                ]
+            )
+            left, right, _ = st.columns([1, 1, 3])
+            for column, extension in ((left, "csv"), (right, "xlsx")):
+                column.download_button(
+                    f"下载{spec['name']}模板（{extension.upper()}）",
+                    data=functools.partial(client.download, f"/v1/evals/template.{extension}", kind=kind),
+                    file_name=f"{kind}_template.{extension}",
+                    mime=XLSX if extension == "xlsx" else "text/csv",
+                    on_click="ignore",
+                    key=f"template-{kind}-{extension}",
+                )
+
+
 def upload_form(client: ApiClient) -> None:
     """Upload → the API validates the whole file; bad rows are listed here and nothing runs."""
     with st.form("eval-upload"):
         uploaded = st.file_uploader(
-            "上传题集（问答、路由或多轮对话；JSONL / CSV / XLSX，列同 shared/evals）",
+            "上传题集（JSONL / CSV / XLSX，格式见下方“题集格式与模板”）",
             type=["jsonl", "json", "csv", "xlsx"],
         )
         st.caption(
@@ -70,6 +104,10 @@ def progress_panel(client: ApiClient, run_id: str) -> None:
     st.progress(run["progress"], text=f"{run['status_label']}：已完成 {run['done']} / {run['size']} 题")
 
 
+def who_label(run: dict[str, Any]) -> str:
+    return "我" if run.get("created_by") == st.session_state.get("api_who") else run.get("created_by") or "—"
+
+
 def runs_table(runs: list[dict[str, Any]]) -> None:
     st.dataframe(
         [
@@ -79,18 +117,39 @@ def runs_table(runs: list[dict[str, Any]]) -> None:
                 "类型": KIND_LABELS.get(r["kind"], r["kind"]),
                 "题数": r["size"],
                 "状态": r["status_label"],
+                "提交者": who_label(r),
                 "提交时间": r["created_at"][:19].replace("T", " "),
                 "严格通过率": fmt(r["headline"].get("strict_pass")),
                 "路由准确率": fmt(r["headline"].get("routing_accuracy")),
-                "语料": r["versions"].get("corpus_hash", ""),
-                "向量模型": f"{r['versions'].get('encoder', '')} {r['versions'].get('encoder_version', '')}".strip(),
-                "索引构建": r["versions"].get("index_built_at", ""),
-                "拒答模型": r["versions"].get("answerability_hash", ""),
+                "语料": r["versions"].get("corpus_hash") or "—",
+                "向量模型": f"{r['versions'].get('encoder', '')} {r['versions'].get('encoder_version', '')}".strip()
+                or "—",
+                "索引构建": r["versions"].get("index_built_at") or "—",
+                "拒答模型": r["versions"].get("answerability_hash") or "—",
             }
             for r in runs
         ],
         hide_index=True,
     )
+
+
+@st.dialog("删除评测")
+def confirm_delete(client: ApiClient, run: dict[str, Any]) -> None:
+    st.write(
+        f"确定删除评测 {run['set_name']}（{run['id']}）吗？其题集、逐题结果和报告文件将一并删除，无法恢复。"
+    )
+    if st.button("确定删除", type="primary"):
+        try:
+            client.send("DELETE", f"/v1/evals/{run['id']}")
+        except ApiError as exc:
+            st.error(exc.message)
+            return
+        st.session_state.pop(SELECTED, None)
+        st.rerun()
+
+
+def may_delete(run: dict[str, Any]) -> bool:
+    return session.role() == "admin" or run.get("created_by") == st.session_state.get("api_who")
 
 
 def downloads(client: ApiClient, run: dict[str, Any]) -> None:
@@ -131,28 +190,51 @@ def finished_run(client: ApiClient, run_id: str) -> None:
     question_table(run["results"], run_id)
 
 
-def selected_run(client: ApiClient, runs: list[dict[str, Any]]) -> None:
-    if not runs:
-        st.info("尚无评测。上传题集后在此查看进度、指标和逐题结果。")
-        return
+def default_run(runs: list[dict[str, Any]]) -> str | None:
+    """The run chosen in this session, else the caller's own latest run; None when the caller has none."""
     ids = [r["id"] for r in runs]
     wanted = st.session_state.get(SELECTED)
-    index = ids.index(wanted) if wanted in ids else 0
-    labels = {r["id"]: f"{run_label(r)} · {r['status_label']}" for r in runs}
-    run_id = st.selectbox("选择评测", ids, index=index, format_func=labels.__getitem__)
-    st.session_state[SELECTED] = run_id
-    run = next(r for r in runs if r["id"] == run_id)
+    if wanted in ids:
+        return str(wanted)
+    mine = [r["id"] for r in runs if r.get("created_by") == st.session_state.get("api_who")]
+    return mine[0] if mine else None
+
+
+def selected_run(client: ApiClient, runs: list[dict[str, Any]]) -> None:
+    chosen = default_run(runs)
+    if chosen is None:
+        st.info("您还没有评测。下载下方模板填写题目后上传，即可在此查看进度、指标和逐题结果。")
+    if runs:
+        labels = {r["id"]: f"{run_label(r)} · {r['status_label']} · 提交者：{who_label(r)}" for r in runs}
+        ids = [r["id"] for r in runs]
+        run_id = st.selectbox(
+            "选择评测",
+            ids,
+            index=ids.index(chosen) if chosen else None,
+            format_func=labels.__getitem__,
+            placeholder="查看其他评测……",
+        )
+        if run_id is not None:
+            st.session_state[SELECTED] = run_id
+            show_run(client, next(r for r in runs if r["id"] == run_id))
+        with st.expander(f"全部评测记录（{len(runs)}）"):
+            runs_table(runs)
+    set_format(client, expanded=chosen is None)
+
+
+def show_run(client: ApiClient, run: dict[str, Any]) -> None:
+    deletable = may_delete(run) and run["status"] != "running"
+    if deletable and st.button("删除该评测", icon=":material/delete:", key=f"delete-{run['id']}"):
+        confirm_delete(client, run)
     if run["status"] in ("queued", "running"):
-        progress_panel(client, run_id)
+        progress_panel(client, run["id"])
     elif run["status"] == "failed":
-        st.error(run.get("error") or "评测失败。")
+        st.error(run.get("error") or "评测失败，请联系管理员。")
     else:
         try:
-            finished_run(client, run_id)
+            finished_run(client, run["id"])
         except ApiError as exc:
             st.error(exc.message)
-    with st.expander(f"全部评测记录（{len(runs)}）"):
-        runs_table(runs)
 
 
 def cli_results() -> None:
