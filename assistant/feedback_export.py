@@ -64,14 +64,17 @@ def noun_phrases(tagged: Sequence[tuple[str, str]]) -> list[tuple[str, list[str]
 
 def key_terms(text: str, tagged: Sequence[tuple[str, str]], idf: dict[str, float]) -> list[str]:
     """The terms an answer must contain to say what `text` says: numbers with units first, then the noun
-    phrases whose words are rarest in the corpus; each a substring of `text`, none inside another."""
+    phrases whose words are rarest in the corpus (IDF summed over their words); each a substring of `text`, none
+    inside another, in the order of `text`."""
     numbers = [m.group(0).replace(" ", "") for m in _NUMBER.finditer(text)]
     scored = [
         (sum(idf.get(word, 0.0) for word in words), phrase)
         for phrase, words in noun_phrases(tagged)
         if 2 <= len(phrase) <= MAX_TERM_CHARS and phrase in text
     ]
-    ranked = [phrase for score, phrase in sorted(scored, key=lambda item: -item[0]) if score > 0]
+    best = max((score for score, _ in scored), default=0.0)
+    # the rarest phrases: at least half as specific as the most specific one (部门 is not a key term)
+    ranked = [p for score, p in sorted(scored, key=lambda item: -item[0]) if score > 0 and score >= best / 2]
     chosen: list[str] = []
     for term in (*numbers, *ranked):
         if len(chosen) == MAX_TERMS:

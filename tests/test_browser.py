@@ -2,63 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest_helpers import free_port, wait_until_ok
+from tests.browser_support import ARTIFACTS, open_signed_in, whole_page_screenshot
+from tests.browser_support import page as page  # fixtures: the UI over the session's live API, a browser
+from tests.browser_support import ui_url as ui_url
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(os.environ.get("CREDIT_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts"))
-REQUIRE_BROWSER = os.environ.get("CREDIT_REQUIRE_BROWSER") == "1"
-
-
-@pytest.fixture(scope="module")
-def ui_url(live_api: str):  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
-        if REQUIRE_BROWSER:
-            pytest.fail("chromium is required here but not installed")
-        pytest.skip("chromium not installed")
-    port = free_port()
-    env = {**os.environ, "CREDIT_UI_API_URL": live_api}
-    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_until_ok(url + "/_stcore/health")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def page(ui_url: str):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-            "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(90_000)
-        yield page
-        browser.close()
-
-
-def open_signed_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a page; a new browser session first shows the sign-in form, which takes the user's own key."""
-    page.goto(url)
-    page.locator("input[type=password]").fill("test-key")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_text("已登录", exact=False).first.wait_for()
 
 
 def test_policy_question_gets_a_cited_answer(page, ui_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -104,15 +56,6 @@ EVAL_CSV = (
     "W3,濮阳的联合惩戒措施清单依托什么系统建立？,procedure,,联合奖惩系统,check\n"
 )
 BAD_EVAL_CSV = "id,question,type,must_include\nB1,开展诚信教育可以收费吗？,fact,不得收费\nB2,,fact,不得收费\n"
-
-
-def whole_page_screenshot(page, path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Streamlit scrolls inside its main block, so grow the viewport to the content first."""
-    height = page.evaluate("() => document.querySelector('[data-testid=stMainBlockContainer]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 200, 1000), 6000)})
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def upload_eval_set(page, path: Path) -> None:  # type: ignore[no-untyped-def]

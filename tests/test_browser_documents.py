@@ -5,13 +5,11 @@ one with confirmation. Screenshots go to $CREDIT_TEST_SCREENS (default artifacts
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest_helpers import free_port, wait_until_ok
+from tests.browser_support import ARTIFACTS, chromium_page, streamlit_ui, whole_page_screenshot
 from tests.document_samples import (
     ONLY_IN_POINTS,
     ONLY_IN_WINDOW,
@@ -22,7 +20,6 @@ from tests.document_samples import (
     write_docx,
     write_pdf,
 )
-from tests.test_browser import ARTIFACTS, CHROMIUM, REQUIRE_BROWSER, whole_page_screenshot
 from tests.test_documents_api import ADMIN
 from tests.test_documents_api import server as server  # this module gets its own API and data dir
 
@@ -34,38 +31,15 @@ WINDOW_PDF = "青川县信用服务窗口通知.pdf"
 
 @pytest.fixture(scope="module")
 def ui_url(server):  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
-        if REQUIRE_BROWSER:
-            pytest.fail("chromium is required here but not installed")
-        pytest.skip("chromium not installed")
     api_url, _, _ = server
-    port = free_port()
-    env = {**os.environ, "CREDIT_UI_API_URL": api_url, "CREDIT_UI_API_KEY": ADMIN}
-    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_until_ok(url + "/_stcore/health")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with streamlit_ui(api_url, {"CREDIT_UI_API_KEY": ADMIN}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(ui_url: str):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-            "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(120_000)
-        yield page
-        browser.close()
+    with chromium_page(timeout_ms=120_000) as browser_page:
+        yield browser_page
 
 
 def open_signed_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
