@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from assistant.policy_qa.answer import PolicyQA
 
 MAX_TERMS = 3
-MAX_TERM_CHARS = 12
+MAX_TERM_CHARS = 10
 ASPECT_TYPES = {
     "who": "who_is_responsible",
     "quantity": "deadline_or_number",
@@ -49,15 +49,18 @@ def question_type(frame: QuestionFrame, unanswerable: bool) -> str:
 
 
 def noun_phrases(tagged: Sequence[tuple[str, str]]) -> list[tuple[str, list[str]]]:
-    """Maximal runs of noun-like words, each with its words (公共信用信息 + 平台 → 公共信用信息平台)."""
+    """Maximal runs of noun-like words of two or more characters, each with its words (公共信用信息 + 平台 →
+    公共信用信息平台); a one-character piece (a split the tagger was unsure of) ends a run; a run longer than a
+    term may be counts as its words one by one."""
     phrases: list[tuple[str, list[str]]] = []
     run: list[str] = []
     for word, flag in (*tagged, ("", "x")):
-        if is_nominal(flag) and word.strip():
+        if is_nominal(flag) and len(word.strip()) >= 2:
             run.append(word)
             continue
         if run:
-            phrases.append(("".join(run), run))
+            joined = "".join(run)
+            phrases += [(joined, run)] if len(joined) <= MAX_TERM_CHARS else [(w, [w]) for w in run]
         run = []
     return phrases
 
@@ -70,7 +73,7 @@ def key_terms(text: str, tagged: Sequence[tuple[str, str]], idf: dict[str, float
     scored = [
         (sum(idf.get(word, 0.0) for word in words), phrase)
         for phrase, words in noun_phrases(tagged)
-        if 2 <= len(phrase) <= MAX_TERM_CHARS and phrase in text
+        if len(phrase) <= MAX_TERM_CHARS and phrase in text
     ]
     best = max((score for score, _ in scored), default=0.0)
     # the rarest phrases: at least half as specific as the most specific one (部门 is not a key term)

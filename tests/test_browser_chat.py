@@ -62,7 +62,7 @@ def test_a_reload_keeps_the_conversation_and_the_sidebar_lists_it(page, ui_url: 
     page.get_by_role("button", name="新对话").click()
     ask(page, QUESTION)
     page.wait_for_url(re.compile(r".*[?&]c=[0-9a-f]+"))
-    sidebar(page).get_by_role("button", name=QUESTION).wait_for()
+    sidebar(page).get_by_role("button", name=QUESTION).first.wait_for()
     shot(page, "chat-sidebar-conversations.png")
     page.reload()  # a new browser session: sign in again, the address still names the conversation
     sign_in(page)
@@ -79,7 +79,7 @@ def test_thumbs_down_then_export_downloads_a_set_the_eval_loader_accepts(page, u
     open_signed_in(page, ui_url + "/chat")
     page.get_by_role("button", name="新对话").click()
     ask(page, QUESTION)
-    page.get_by_test_id("stFeedback").last.get_by_role("button").last.click()  # 👎
+    page.get_by_test_id("stFeedback").last.get_by_test_id("stFeedbackButton").last.click()  # thumbs down
     form = page.get_by_test_id("stForm").last
     form.get_by_label("期望的回答（可选）").fill(EXPECTED)
     form.get_by_label("说明（可选）").fill("没有说明由谁组织")
@@ -112,7 +112,7 @@ def test_a_citation_names_the_article_marks_its_sentence_and_opens_the_document(
     shot(page, "chat-citation-view.png")
     passage.get_by_role("link", name="在知识库中查看原文").click()
     page.wait_for_url(re.compile(r".*/documents\?doc=.+&at=.+"))
-    focus = page.get_by_test_id("stVerticalBlockBorderWrapper").filter(has_text="引用的条文").first
-    focus.wait_for()
+    page.get_by_text("引用的条文").first.wait_for()
+    focus = page.get_by_test_id("stVerticalBlock").filter(has_text="引用的条文").last  # the innermost block
     assert "不得收费" in focus.inner_text()
     shot(page, "documents-opened-at-article.png")

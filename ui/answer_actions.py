@@ -20,7 +20,12 @@ def send(conversation_id: str, turn: dict, body: dict) -> None:
     except ApiError as exc:
         st.session_state["chat_notice"] = f"反馈未保存：{exc.message}"
         return
-    st.toast("已收到反馈，谢谢！" if body["rating"] == "up" else "已记录 👎，可在下方补充说明与期望答案。")
+    if body["rating"] == "up":
+        st.toast("已收到反馈，谢谢！", icon=":material/thumb_up:")
+    elif len(body) == 1:
+        st.toast("已记录“没有帮助”，可在下方补充说明与期望答案。", icon=":material/thumb_down:")
+    else:
+        st.toast("已保存说明与期望答案，谢谢！", icon=":material/check:")
 
 
 def rated(conversation_id: str, turn: dict) -> None:
@@ -63,7 +68,7 @@ def regenerate(turn: dict) -> None:
 def actions(conversation_id: str | None, turn: dict, index: int) -> None:
     """The row of actions under one answer (`index`: its place on the page; feedback only in a kept
     conversation)."""
-    left, copy, again, _ = st.columns([2, 1, 1, 6], vertical_alignment="center")
+    left, copy, again, _ = st.columns([2, 2, 2, 4], vertical_alignment="center")
     if conversation_id and turn.get("number"):
         key = widget_key(conversation_id, turn["number"])
         given = (turn.get("feedback") or {}).get("rating")

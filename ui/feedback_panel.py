@@ -30,7 +30,8 @@ def render_feedback_export(client: ApiClient) -> None:
         return
     ready = sum(exportable(item) for item in down)
     st.caption(
-        f"👍 {len(up)} 条 · 👎 {len(down)} 条，其中 {ready} 条有期望答案或标明应拒答，可导出为评测题。"
+        f":material/thumb_up: {len(up)} 条 · :material/thumb_down: {len(down)} 条，"
+        f"其中 {ready} 条有期望答案或标明应拒答，可导出为评测题。"
     )
     st.download_button(
         "导出为评测集",
