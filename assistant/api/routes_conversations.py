@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Header, Path, Response
 
 from assistant.access import Principal
 from assistant.api.app import get_assistant
 from assistant.api.problems import problem_responses
-from assistant.api.routes_ask import SessionToken
 from assistant.api.schemas_conversations import (
     ConversationDetail,
     ConversationOut,
@@ -34,7 +33,20 @@ from evals.set_checks import cell_problems
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
-ConversationId = Annotated[str, Path(description="对话编号", max_length=64)]
+ConversationId = Annotated[
+    str, Path(description="对话编号（提问时返回的 conversation_id）", min_length=1, max_length=64)
+]
+# The anonymous session's token as /v1/ask returned it. Any other value names no session's conversations, so
+# it is not constrained beyond its length here (an unknown token simply has none).
+SessionToken = Annotated[
+    str | None,
+    Header(
+        alias="X-Session-Token",
+        description="匿名会话令牌（/v1/ask 在 remember=true 时于响应头返回）；持 API 密钥时不需要",
+        min_length=16,
+        max_length=64,
+    ),
+]
 NOT_FOUND = problem_responses(404, 422, 503, codes=("conversation_not_found", "invalid_request", "not_ready"))
 
 
@@ -79,23 +91,23 @@ def list_conversations(
 
 
 @router.get(
-    "/{conversation_id}",
+    "/{conversation}",
     response_model=ConversationDetail,
     summary="打开一个对话：各轮问题、回答与引用",
     openapi_extra=OPTIONAL_KEY,
     responses=NOT_FOUND,
 )
 def get_conversation(
-    conversation_id: ConversationId,
+    conversation: ConversationId,
     assistant: AssistantDep,
     caller: Caller,
     x_session_token: SessionToken = None,
 ) -> ConversationDetail:
     """涉及主体信用记录的回答按当前密钥的权限重新校验并写入审计日志；无权查看时只显示提示。"""
     owner = owner_of(caller, x_session_token)
-    turns = history_of(assistant).turns(conversation_id, owner, caller)
+    turns = history_of(assistant).turns(conversation, owner, caller)
     return ConversationDetail(
-        id=conversation_id,
+        id=conversation,
         title=title_of(turns[0][0].question) if turns else "",
         turns=[
             TurnOut(
@@ -104,7 +116,7 @@ def get_conversation(
                 region=turn.locality,
                 at=turn.at,
                 answer=Answer.model_validate(
-                    {**turn.answer, "conversation_id": conversation_id, "turn": turn.number}
+                    {**turn.answer, "conversation_id": conversation, "turn": turn.number}
                 ),
                 feedback=brief(given),
             )
@@ -114,7 +126,7 @@ def get_conversation(
 
 
 @router.delete(
-    "/{conversation_id}",
+    "/{conversation}",
     status_code=204,
     response_class=Response,
     summary="删除一个对话（含各轮问答）",
@@ -122,18 +134,18 @@ def get_conversation(
     responses=NOT_FOUND,
 )
 def delete_conversation(
-    conversation_id: ConversationId,
+    conversation: ConversationId,
     assistant: AssistantDep,
     caller: Caller,
     x_session_token: SessionToken = None,
 ) -> Response:
     """已提交的反馈会保留（用于评测），其中不含涉及主体信用记录的回答。"""
-    history_of(assistant).delete(conversation_id, owner_of(caller, x_session_token))
+    history_of(assistant).delete(conversation, owner_of(caller, x_session_token))
     return Response(status_code=204)
 
 
 @router.post(
-    "/{conversation_id}/turns/{turn}/feedback",
+    "/{conversation}/turns/{turn}/feedback",
     response_model=FeedbackOut,
     summary="对一轮回答反馈 👍/👎（可附说明与期望答案；再次提交则替换）",
     openapi_extra=OPTIONAL_KEY,
@@ -151,7 +163,7 @@ def delete_conversation(
     ),
 )
 def give_feedback(
-    conversation_id: ConversationId,
+    conversation: ConversationId,
     turn: Annotated[int, Path(description="轮次（1 起）", ge=1, le=100_000)],
     body: FeedbackIn,
     assistant: AssistantDep,
@@ -164,5 +176,5 @@ def give_feedback(
         column, reason = problems[0]
         raise InvalidQuestion(f"{'期望答案' if column == 'expected_answer' else '说明'}{reason}")
     rating = Rating(body.rating, body.comment, body.expected_answer, body.unanswerable)
-    record = history_of(assistant).rate(conversation_id, turn, owner_of(caller, x_session_token), rating)
+    record = history_of(assistant).rate(conversation, turn, owner_of(caller, x_session_token), rating)
     return FeedbackOut.of(record)

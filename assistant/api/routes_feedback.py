@@ -11,7 +11,7 @@ from assistant.api.app import get_assistant
 from assistant.api.problems import problem_responses
 from assistant.api.routes_evals import require_evaluator
 from assistant.api.schemas_conversations import FeedbackOut
-from assistant.errors import NothingToExport
+from assistant.errors import InvalidQuestion, NothingToExport
 from assistant.feedback_export import feedback_set, jsonl
 from assistant.service import Assistant
 from connectors.feedback import FeedbackRecord, FeedbackStore
@@ -23,22 +23,39 @@ router = APIRouter(
     tags=["feedback"],
     dependencies=[Depends(require_evaluator)],
     responses=problem_responses(
-        401, 403, 422, 503, codes=("unauthorized", "forbidden", "invalid_request", "not_ready")
+        401,
+        403,
+        422,
+        503,
+        codes=("unauthorized", "forbidden", "invalid_question", "invalid_request", "not_ready"),
     ),
 )
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 Since = Annotated[
-    dt.datetime | None, Query(description="只看此时间之后的反馈（ISO 8601，如 2026-11-01T00:00:00Z）")
+    str | None,
+    Query(
+        description="只看此时间之后的反馈（ISO 8601，如 2026-11-01T00:00:00Z）",
+        max_length=40,
+        json_schema_extra={"format": "date-time"},
+    ),
 ]
 
 
-def stored(
-    assistant: Assistant, rating: str | None, since: dt.datetime | None, limit: int
-) -> list[FeedbackRecord]:
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=dt.UTC)
-    moment = since.astimezone(dt.UTC) if since is not None else None
-    return FeedbackStore(assistant.records.sessions).list(rating, moment, limit)
+def moment_of(since: str | None) -> dt.datetime | None:
+    """The `since` parameter as an aware UTC time (no zone: UTC); a value that is no ISO 8601 time is a 422."""
+    if since is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(since.strip())
+    except ValueError as exc:
+        raise InvalidQuestion(
+            f"since 应为 ISO 8601 时间，如 2026-11-01T00:00:00Z，而不是“{since[:40]}”。"
+        ) from exc
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def stored(assistant: Assistant, rating: str | None, since: str | None, limit: int) -> list[FeedbackRecord]:
+    return FeedbackStore(assistant.records.sessions).list(rating, moment_of(since), limit)
 
 
 @router.get("", response_model=list[FeedbackOut], summary="反馈列表（最新在前，可按 👍/👎 与时间筛选）")
