@@ -16,7 +16,7 @@ def append_answer(first: Answer, second: Answer, heading: str) -> Answer:
     shifted = [c.model_copy(update={"number": c.number + offset}) for c in second.citations]
     return second.model_copy(
         update={
-            "text": f"{first.text}\n\n{heading}\n{text}",
+            "text": f"{first.text}\n\n{heading}\n\n{text}",
             "citations": [*first.citations, *shifted],
         }
     )

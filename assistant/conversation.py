@@ -12,8 +12,9 @@ import uuid
 from dataclasses import asdict, dataclass, fields
 
 from assistant.errors import ConversationNotFound, InvalidQuestion
+from assistant.models import Answer
 from connectors import ConversationTable
-from connectors.conversations import MAX_ID_CHARS
+from connectors.conversations import MAX_ID_CHARS, ConversationSummary, TurnRecord
 
 SESSION_OWNER = "session:"  # owner of an anonymous caller's conversation: the hash of its session token
 ANONYMOUS_ID = "anon-"  # ids of anonymous conversations (purged after a shorter idle time)
@@ -76,3 +77,36 @@ class ConversationStore:
         """Keep the state for the next turn (never for a one-off state without an owner)."""
         if state.owner is not None:
             self._table.save(state.conversation_id, asdict(state))
+
+    def record_turn(
+        self,
+        state: ConversationState,
+        question: str,
+        answer: Answer,
+        region: str | None = None,
+        corpus_version: str = "",
+    ) -> int | None:
+        """Keep the question and its answer (text, citations…, the corpus version it came from) as the next
+        turn; its number (None: not kept)."""
+        if state.owner is None:
+            return None
+        stored = answer.model_dump(exclude={"turn"}) | {"corpus_version": corpus_version}
+        return self._table.add_turn(state.conversation_id, question, stored, region)
+
+    def owned(self, conversation_id: str, owner: str | None) -> str:
+        """The id when the conversation is this caller's; ConversationNotFound (404) for anyone else."""
+        if len(conversation_id) > MAX_ID_CHARS:
+            raise InvalidQuestion(f"对话编号过长：最多{MAX_ID_CHARS}个字符。")
+        if owner is None or self._table.owner_of(conversation_id) != owner:
+            raise ConversationNotFound(NOT_YOURS)
+        return conversation_id
+
+    def listed(self, owner: str | None, limit: int = 100) -> list[ConversationSummary]:
+        """The caller's conversations, most recently active first (none for a caller without an owner)."""
+        return self._table.owned_by(owner, limit) if owner is not None else []
+
+    def turns(self, conversation_id: str, owner: str | None) -> list[TurnRecord]:
+        return self._table.turns(self.owned(conversation_id, owner))
+
+    def delete(self, conversation_id: str, owner: str | None) -> None:
+        self._table.delete(self.owned(conversation_id, owner))

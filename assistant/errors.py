@@ -35,6 +35,20 @@ class ConversationNotFound(AssistantError):
     status = 404
 
 
+class TurnNotFound(AssistantError):
+    """A turn number a conversation of this caller does not have."""
+
+    code = "turn_not_found"
+    status = 404
+
+
+class NothingToExport(AssistantError):
+    """No 👎 feedback with an expected answer (or marked unanswerable) in the range asked."""
+
+    code = "nothing_to_export"
+    status = 409
+
+
 class DocumentNotFound(AssistantError):
     code = "document_not_found"
     status = 404

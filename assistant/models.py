@@ -50,6 +50,14 @@ class Candidate(BaseModel):
     score: float
 
 
+class RegionNote(BaseModel):
+    """The region filter of a question: applied, or not because the question names its own place."""
+
+    requested: str = Field(description="所选地区")
+    applied: bool = Field(description="是否按所选地区筛选")
+    note: str = Field("", description="中文说明，如 问题中已指明“翁源”，未按所选地区“濮阳”筛选。")
+
+
 class Answer(BaseModel):
     text: str
     route: Route
@@ -69,3 +77,5 @@ class Answer(BaseModel):
     route_reasons: list[str] = Field(default_factory=list)
     data: dict = Field(default_factory=dict, description="Structured tool output (plan steps, measures)")
     conversation_id: str = ""
+    turn: int | None = Field(None, description="This turn's number in the conversation (1, 2, …); None when not kept")
+    region: RegionNote | None = Field(None, description="What became of the region filter the question came with")

@@ -12,12 +12,13 @@ from assistant.catalogue import anchor_passages, load_measures
 from assistant.citations import CitationList
 from assistant.conversation import ConversationState, ConversationStore
 from assistant.followups import elliptical_target, with_locality
-from assistant.models import Answer, Candidate, SubjectRef
+from assistant.models import Answer, Candidate, RegionNote, SubjectRef
 from assistant.policy_qa.answer import PolicyQA
 from assistant.policy_qa.answerability import AnswerabilityModel
 from assistant.policy_qa.evidence import index_idf
 from assistant.policy_qa.question import localities_in
 from assistant.question_checks import check_question
+from assistant.region_filter import RegionChoice, checked_region, choose_region
 from assistant.route_model import SUBJECT_ROUTES, RouteModel
 from assistant.router import GENERIC_NOUNS, DialogContext, RouteDecision, Router
 from assistant.runtime import PolicyCorpus
@@ -93,21 +94,41 @@ class Assistant:
         conversation_id: str | None = None,
         caller: Principal = ANONYMOUS,
         session: str | None = None,
+        region: str | None = None,
     ) -> Answer:
         """Answer one turn. Subject records go only to a `caller` allowed to read them, and are audited.
 
         The conversation belongs to the caller's key, or for an anonymous caller to its `session` (the owner
         string of its session token); an anonymous caller without one keeps no conversation (no id returned).
+        `region`: a filter beside the question; a place the question names itself wins (see region_filter).
         """
-        question = chinese_reading(self.validate(question))  # English words read as the corpus's Chinese
+        written = self.validate(question)
+        requested = checked_region(region)
+        question = chinese_reading(written)  # English words read as the corpus's Chinese
         state = self.conversations.get(conversation_id, caller.who if caller.role else session)
         decision, asked = self.understand(question, state)
-        answer = self.dispatch(asked, decision, state, caller)
+        choice = choose_region(requested, decision.route, self.places_named(asked) if requested else ())
+        answer = self.dispatch(asked, decision, state, caller, choice.locality if choice else None)
         answer.route_reasons = self.visible_reasons(decision, caller)
         answer.conversation_id = state.conversation_id if state.owner else ""
+        answer.region = self.region_note(choice)
         self.remember(asked, decision, answer, state)
         self.conversations.save(state)
+        answer.turn = self.conversations.record_turn(
+            state, written, answer, requested, self.corpus.version
+        )
         return answer
+
+    def places_named(self, question: str) -> list[str]:
+        """Every place the question names: places of the national table and other place-like phrases."""
+        frame = self.policy.frame(question)
+        return [*frame.localities, *frame.places]
+
+    @staticmethod
+    def region_note(choice: RegionChoice | None) -> RegionNote | None:
+        if choice is None:
+            return None
+        return RegionNote(requested=choice.requested, applied=choice.applied, note=choice.note)
 
     @staticmethod
     def visible_reasons(decision: RouteDecision, caller: Principal) -> list[str]:
@@ -162,20 +183,26 @@ class Assistant:
         state.locality = next(iter(localities_in(question)), state.locality)
 
     def dispatch(
-        self, question: str, decision: RouteDecision, state: ConversationState, caller: Principal
+        self,
+        question: str,
+        decision: RouteDecision,
+        state: ConversationState,
+        caller: Principal,
+        region: str | None = None,
     ) -> Answer:
+        """`region`: the filter's place when it applies (the question names no place of its own)."""
         if decision.route == "chitchat":
             return Answer(text=messages.GREETING, route="chitchat")
         if decision.route == "out_of_scope":
             return Answer(text=messages.OUT_OF_SCOPE, route="out_of_scope", refused=True)
         if decision.route == "policy_qa":
-            return self.policy_answer(question, decision, state)
+            return self.policy_answer(question, decision, state, region)
         if decision.route == "applicable_measures" and decision.subject is None and not decision.uses_context:
             if self.policy.names_uncovered_place(question):
                 return self.policy.answer(question)  # measures of a place no document covers: say so
-            locality = next(iter(localities_in(question)), state.locality)
+            locality = next(iter(localities_in(question)), region or state.locality)
             measures = self.category_measures(decision.category or "严重失信", locality)
-            clauses = self.policy.answer(question)
+            clauses = self.policy.answer(question, region)
             if clauses.refused and self.topics_not_in(question, measures.text):
                 return clauses  # the measures do not speak of what is asked (税务优惠, 担保费率): say so
             return (
@@ -188,8 +215,10 @@ class Assistant:
             answer.subject_mention = decision.uses_context
         return answer
 
-    def policy_answer(self, question: str, decision: RouteDecision, state: ConversationState) -> Answer:
-        answer = self.policy.answer(question)
+    def policy_answer(
+        self, question: str, decision: RouteDecision, state: ConversationState, region: str | None = None
+    ) -> Answer:
+        answer = self.policy.answer(question, region)
         if self.chat_model is not None and not answer.refused:
             from assistant.policy_qa.llm import llm_answer
 

@@ -162,13 +162,34 @@ class AuditEntry(Base):
 
 
 class Conversation(Base):
-    """A conversation's memory (subject, locality, pending question) as JSON, shared by all workers."""
+    """A conversation's memory (subject, locality, pending question) as JSON, shared by all workers; its owner
+    (a key hash or session-token hash, never the key) and title (the first question) list it for that caller."""
 
     __tablename__ = "conversations"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    owner: Mapped[str | None] = mapped_column(String(80), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationTurn(Base):
+    """One question and the answer given (text, route, citations… as the API returned it, JSON)."""
+
+    __tablename__ = "conversation_turns"
+    __table_args__ = (UniqueConstraint("conversation_id", "number", name="uq_conversation_turn"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … in the conversation
+    question: Mapped[str] = mapped_column(Text)  # as the user wrote it
+    locality: Mapped[str | None] = mapped_column(String(64))  # the region filter it was asked with
+    answer: Mapped[str] = mapped_column(Text)  # the Answer as JSON
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 Index("ix_penalties_subject_date", Penalty.subject_id, Penalty.decision_date)

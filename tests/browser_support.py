@@ -1,5 +1,6 @@
-"""What the browser tests share: the Streamlit UI started exactly as `credit-assistant serve` starts it, a headless
-Debian Chromium page driven by Playwright, signing in, and whole-page screenshots."""
+"""What the browser tests share: the Streamlit UI started exactly as `credit-assistant serve` starts it, headless
+Chromium (the Debian package) driven by Playwright, signing in, and whole-page screenshots. Test modules build their
+fixtures from `running_ui` and `browser_page`, or import the `ui_url` and `page` fixtures over the session's live API."""
 
 from __future__ import annotations
 
@@ -56,16 +57,35 @@ def browser_page(timeout_ms: int = 90_000) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.set_default_timeout(timeout_ms)
-        yield page
-        browser.close()
+        try:
+            yield page
+        finally:
+            browser.close()
 
 
-def sign_in(page: Any, url: str, key: str) -> None:
-    """Open a page; a new browser session first shows the sign-in form, which takes the user's own key."""
-    page.goto(url)
+@pytest.fixture(scope="module")
+def ui_url(live_api: str) -> Iterator[str]:
+    with running_ui(live_api) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(ui_url: str) -> Iterator[Any]:
+    with browser_page() as opened:
+        yield opened
+
+
+def sign_in(page: Any, key: str = "test-key") -> None:
+    """Fill the sign-in form a new browser session shows first (the user's own key)."""
     page.locator("input[type=password]").fill(key)
     page.get_by_role("button", name="登录").click()
     page.get_by_text("已登录", exact=False).first.wait_for()
+
+
+def open_signed_in(page: Any, url: str, key: str = "test-key") -> None:
+    """Open a page; a new browser session first shows the sign-in form, which takes the user's own key."""
+    page.goto(url)
+    sign_in(page, key)
 
 
 def whole_page_screenshot(page: Any, path: Path) -> None:

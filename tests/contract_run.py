@@ -83,6 +83,12 @@ def contract_config(api_key: str, max_examples: int, seed: int) -> SchemathesisC
                     },
                 },
                 {
+                    # Feedback on a turn of a conversation that is not the caller's (or has no such turn) is 404.
+                    "include-path-regex": "^/v1/conversations/[^/]+/turns/[^/]+/feedback$",
+                    "include-method": "POST",
+                    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "422"]}},
+                },
+                {
                     "include-path-regex": "^/v1/documents/[^/]+$",
                     "include-method": "PUT",
                     "checks": {

@@ -6,25 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, browser_page, running_ui, sign_in, whole_page_screenshot
+from tests.browser_support import ARTIFACTS, open_signed_in, whole_page_screenshot
+from tests.browser_support import page as page  # fixtures: the UI over the session's live API, a browser
+from tests.browser_support import ui_url as ui_url
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def ui_url(live_api: str):  # type: ignore[no-untyped-def]
-    with running_ui(live_api) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def page(ui_url: str):  # type: ignore[no-untyped-def]
-    with browser_page() as page:
-        yield page
-
-
-def open_signed_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, url, "test-key")
 
 
 def test_policy_question_gets_a_cited_answer(page, ui_url: str) -> None:  # type: ignore[no-untyped-def]

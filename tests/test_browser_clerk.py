@@ -17,7 +17,7 @@ from sqlalchemy import select
 from assistant.access import key_id
 from connectors.eval_runs import EvalRunStore
 from connectors.models import ListEntry, Penalty, Subject
-from tests.browser_support import ARTIFACTS, browser_page, running_ui, sign_in, whole_page_screenshot
+from tests.browser_support import ARTIFACTS, browser_page, open_signed_in, running_ui, whole_page_screenshot
 from tests.conftest_helpers import serve_api
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ def find_and_pick(page, name: str) -> None:  # type: ignore[no-untyped-def]
 def test_the_clerks_measures_sheet_puts_local_measures_first_and_prints_cleanly(
     page, ui_url: str, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, ui_url + "/measures", CLERK)
+    open_signed_in(page, ui_url + "/measures", CLERK)
     panel = page.get_by_role("tabpanel", name="按主体查询")
     find_and_pick(page, COMPANY)
     panel.get_by_text("适用类别", exact=False).first.wait_for()
@@ -139,7 +139,7 @@ def subject_with_open_records(records) -> str:  # type: ignore[no-untyped-def]
 
 def test_the_subject_page_shows_no_none_and_picks_nothing_by_itself(page, ui_url: str, records) -> None:  # type: ignore[no-untyped-def]
     name = subject_with_open_records(records)
-    sign_in(page, ui_url + "/subject", CLERK)
+    open_signed_in(page, ui_url + "/subject", CLERK)
     field = page.get_by_placeholder("例如", exact=False)
     field.fill(name)
     field.press("Enter")
@@ -170,7 +170,7 @@ def test_the_evals_page_opens_on_the_callers_own_run_and_speaks_chinese(  # type
     store = EvalRunStore(assistant.records.sessions)
     store.create("clerkfail001", "someone.csv", "qa", 1, "someone.csv", key_id(CLERK))  # another user's run
     store.fail("clerkfail001", "InvalidQuestion: 问题不能为空")
-    sign_in(page, ui_url + "/evals", EVALUATOR)
+    open_signed_in(page, ui_url + "/evals", EVALUATOR)
     page.get_by_text("您还没有评测", exact=False).first.wait_for()
     page.get_by_text("下载问答题集模板（CSV）").first.wait_for()
     assert "someone.csv" not in main_text(page) and "问题不能为空" not in main_text(page)

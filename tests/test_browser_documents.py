@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, browser_page, running_ui, sign_in, whole_page_screenshot
+from tests.browser_support import ARTIFACTS, browser_page, open_signed_in, running_ui, whole_page_screenshot
 from tests.document_samples import (
     ONLY_IN_POINTS,
     ONLY_IN_WINDOW,
@@ -42,9 +42,9 @@ def page(ui_url: str):  # type: ignore[no-untyped-def]
         yield page
 
 
-def open_signed_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+def open_as_admin(page, url: str) -> None:  # type: ignore[no-untyped-def]
     """Open a page as the administrator (the sign-in form takes the user's own key)."""
-    sign_in(page, url, ADMIN)
+    open_signed_in(page, url, ADMIN)
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def ask(page, ui_url: str, question: str) -> None:  # type: ignore[no-untyped-def]
-    open_signed_in(page, ui_url + "/")
+    open_as_admin(page, ui_url + "/")
     box = page.get_by_placeholder("请输入问题", exact=False)
     box.fill(question)
     box.press("Enter")
@@ -71,7 +71,7 @@ def choose_document(page, title: str) -> None:  # type: ignore[no-untyped-def]
 def test_upload_preview_correct_ask_delete(page, ui_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     docx = write_docx(tmp_path / POINTS_DOCX, POINTS_NOTICE)
     pdf = write_pdf(tmp_path / WINDOW_PDF, WINDOW_NOTICE)
-    open_signed_in(page, ui_url + "/documents")
+    open_as_admin(page, ui_url + "/documents")
     page.get_by_role("heading", name="知识库").wait_for()
     page.locator("input[type=file]").first.set_input_files([str(docx), str(pdf)])
     page.get_by_text(WINDOW_PDF).first.wait_for()
@@ -102,7 +102,7 @@ def test_upload_preview_correct_ask_delete(page, ui_url: str, tmp_path: Path) ->
     page.locator("summary").filter(has_text="青信用办〔2026〕2号").first.wait_for()
     shot(page, "05-answer-from-docx.png")
 
-    open_signed_in(page, ui_url + "/documents")
+    open_as_admin(page, ui_url + "/documents")
     choose_document(page, "青川县企业信用积分管理办法（试行）")
     page.get_by_role("button", name="删除文档").click()
     page.get_by_test_id("stDialog").get_by_text("确定从知识库删除", exact=False).wait_for()

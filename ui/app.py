@@ -17,9 +17,7 @@ from ui.views import chat_page, documents_page, evals_page, measures_page, subje
 st.set_page_config(page_title="信用政策问答助手", page_icon=":material/verified:", layout="wide")
 chrome.apply()  # Streamlit's own English labels in Chinese, and a print without the sidebar
 PAGES = {
-    "chat": st.Page(
-        chat_page.render, title="政策问答", icon=":material/chat:", url_path="chat", default=True
-    ),
+    "chat": st.Page(chat_page.render, title="政策问答", icon=":material/chat:", url_path="chat"),
     "subject": st.Page(subject_page.render, title="主体查询", icon=":material/domain:", url_path="subject"),
     "measures": st.Page(
         measures_page.render, title="措施清单", icon=":material/checklist:", url_path="measures"
@@ -29,12 +27,20 @@ PAGES = {
     ),
     "evals": st.Page(evals_page.render, title="评测报告", icon=":material/bar_chart:", url_path="evals"),
 }
+
+
+def home() -> None:
+    """The app's root opens the chat at its own address (/chat, with the query kept), so /chat is a real page."""
+    st.switch_page(PAGES["chat"], query_params=st.query_params.to_dict())
+
+
+HOME = st.Page(home, title="政策问答", url_path="home", default=True, visibility="hidden")
 if not session.signed_in():
     # Every page is registered (a deep link like /evals opens that page after sign-in), none is shown.
-    st.navigation(list(PAGES.values()), position="hidden")
+    st.navigation([HOME, *PAGES.values()], position="hidden")
     session.render_login()
     st.stop()
 allowed = session.ROLE_PAGES.get(session.role(), set())
-navigation = st.navigation([page for name, page in PAGES.items() if name in allowed])
+navigation = st.navigation([HOME, *(page for name, page in PAGES.items() if name in allowed)])
 session.render_account()
 navigation.run()

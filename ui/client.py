@@ -76,9 +76,11 @@ class ApiClient:
         except httpx.HTTPError as exc:
             raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
 
-    def ask_stream(self, question: str, conversation_id: str | None = None) -> Iterator[tuple[str, dict]]:
-        """(event, data) pairs of the server-sent events: meta, delta…, done."""
-        body = {"question": question, "conversation_id": conversation_id, "stream": True}
+    def ask_stream(
+        self, question: str, conversation_id: str | None = None, locality: str | None = None
+    ) -> Iterator[tuple[str, dict]]:
+        """(event, data) pairs of the server-sent events: meta, delta…, done. `locality`: the region filter."""
+        body = {"question": question, "conversation_id": conversation_id, "stream": True, "locality": locality}
         try:
             with self._client() as client, client.stream("POST", "/v1/ask", json=body) as response:
                 if response.status_code >= 400:
@@ -144,3 +146,22 @@ class ApiClient:
                 return response.content
         except httpx.HTTPError as exc:
             raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
+
+    def conversations(self) -> list[dict]:
+        """The signed-in user's conversations, most recent first."""
+        return list(self.get("/v1/conversations"))
+
+    def conversation(self, conversation_id: str) -> dict:
+        return dict(self.get(f"/v1/conversations/{conversation_id}"))
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        try:
+            with self._client() as client:
+                response = client.delete(f"/v1/conversations/{conversation_id}")
+                if response.status_code >= 400:
+                    self._check(response)
+        except httpx.HTTPError as exc:
+            raise ApiError(f"无法连接后端服务：{exc}", 0) from exc
+
+    def give_feedback(self, conversation_id: str, turn: int, feedback: dict[str, Any]) -> dict:
+        return dict(self.send("POST", f"/v1/conversations/{conversation_id}/turns/{turn}/feedback", json=feedback))

@@ -29,11 +29,11 @@ def highlighted(passage: str, quote: str) -> str:
     return text.replace("\n", "<br>")
 
 
-def citations(items: list[dict], title: str = "出处") -> None:
-    for c in items:
-        with st.expander(f"[{c['number']}] 《{c['title']}》{c['doc_number']} · {c['section_path']}"):
-            st.caption(f"{c['issuer']} · {c['locality']} · 段落 {c['passage_id']}")
-            st.markdown(highlighted(c["passage"], c["quote"]), unsafe_allow_html=True)
+def citations(items: list[dict], title: str = "出处", answer_text: str = "") -> None:
+    """Document, 文号 and article path of each citation, its supporting sentence marked, a link into 知识库."""
+    from ui.citation_view import render_citations
+
+    render_citations(items, answer_text)
 
 
 def answer_block(answer: dict) -> None:
@@ -46,7 +46,7 @@ def answer_block(answer: dict) -> None:
                 for c in answer["candidates"]
             ]
         )
-    citations(answer.get("citations", []))
+    citations(answer.get("citations", []), answer_text=answer["text"])
     if answer.get("related"):
         st.caption("相关条文（供参考）")
         citations(answer["related"])

@@ -149,8 +149,10 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
 
     from assistant.api import (
         routes_ask,
+        routes_conversations,
         routes_documents,
         routes_evals,
+        routes_feedback,
         routes_health,
         routes_jobs,
         routes_library,
@@ -162,11 +164,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
         routes_health,
         routes_session,
         routes_ask,
+        routes_conversations,
         routes_records,
         routes_documents,
         routes_library,
         routes_jobs,
         routes_evals,
+        routes_feedback,
     )
     for module in modules:
         app.include_router(module.router)

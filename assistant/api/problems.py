@@ -89,8 +89,14 @@ EXAMPLES: dict[int, dict[str, tuple[str, str, dict[str, Any]]]] = {
             {},
         ),
         "job_not_found": ("job_not_found", "未找到任务 3f2a9c1d。", {"job_id": "3f2a9c1d"}),
+        "turn_not_found": ("turn_not_found", "该对话没有第3轮问答。", {"turn": 3}),
     },
     409: {
+        "nothing_to_export": (
+            "nothing_to_export",
+            "没有可导出的 👎 反馈：需填写期望答案，或标明文件中没有答案。",
+            {"skipped": 2},
+        ),
         "document_exists": (
             "document_exists",
             "已有同名文档“puyang-2020”；如需更新请使用“替换”，或改名后上传。",

@@ -98,7 +98,7 @@ async def ask(  # type: ignore[no-untyped-def]
     )
     session = session_owner(token) if token else None
     answer = await answer_off_loop(
-        request, lambda: assistant.ask(body.question, body.conversation_id, principal, session)
+        request, lambda: assistant.ask(body.question, body.conversation_id, principal, session, body.locality)
     )
     headers = {"Cache-Control": "no-store"} if carries_records(answer) else {}
     if token and answer.conversation_id:

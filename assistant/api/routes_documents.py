@@ -44,6 +44,7 @@ def document_summary(meta: DocumentMeta, passages: int) -> DocumentSummary:
         date=meta.date,
         year=meta.year,
         locality=meta.locality.label,
+        place=meta.locality.county or meta.locality.city or meta.locality.province or "",
         kind=meta.kind,
         passages=passages,
     )

@@ -62,6 +62,13 @@ class AskRequest(BaseModel):
     )
     conversation_id: str | None = Field(None, description="多轮对话编号；首次提问可不填", max_length=64)
     stream: bool = Field(False, description="true 时以 server-sent events 流式返回")
+    locality: str | None = Field(
+        None,
+        description="地区筛选（如 濮阳）：问题未写地区时按此地区回答；问题中已写明地区时以问题为准，"
+        "回答的 region 字段说明是否应用",
+        max_length=50,
+        examples=["濮阳"],
+    )
     remember: bool = Field(
         False,
         description="不带 API 密钥时：true 则保存多轮对话，并在响应头 X-Session-Token 返回会话令牌，追问时带上该请求头"
@@ -137,6 +144,7 @@ class DocumentSummary(BaseModel):
     date: str | None
     year: int | None
     locality: str
+    place: str = Field("", description="适用地区中最具体的地名（县、市或省），可作提问的地区筛选 locality")
     kind: str
     passages: int
 

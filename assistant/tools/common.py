@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.citations import CitationList
 from assistant.models import RecordRef
 from corpus import DocumentMeta
 from indexes import locality_match
+
+# A line that belongs to the list before it: a list item, or an indented line inside one.
+_LIST_LINE = re.compile(r"^(?:\s+\S|[-*+] |\d+[.)] )")
+
+
+def markdown_blocks(lines: Iterable[str]) -> str:
+    """Lines as Markdown: list items stay one list; any other line is a block of its own, so a group heading
+    (**失信联合惩戒措施**) never runs into the line or list item before it."""
+    text = ""
+    for line in lines:
+        if not line.strip():
+            continue
+        separator = "\n" if _LIST_LINE.match(line) else "\n\n"
+        text = text + separator + line if text else line
+    return text
 
 
 @dataclass(slots=True)
@@ -19,7 +36,7 @@ class ToolResult:
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines)
+        return markdown_blocks(self.lines)
 
 
 # Documents of the place itself (or of places inside it) first, then its city's, its province's, national ones.

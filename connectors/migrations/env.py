@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import connectors.eval_runs  # noqa: F401  (registers the eval_runs table on Base.metadata)
+import connectors.eval_runs  # registers the eval_runs table on Base.metadata
+import connectors.feedback  # noqa: F401  (registers the feedback table on Base.metadata)
 from connectors.models import Base
 
 config = context.config

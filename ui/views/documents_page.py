@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiClient, ApiError
+from ui.document_focus import focus
 from ui.document_preview import render_preview
 
 JOB = "document_job_id"
@@ -161,6 +162,7 @@ def render() -> None:
     st.title("知识库")
     st.caption("上传、预览、更正、替换和删除政策文件。解析与入库在后台进行，完成后问答即引用新文件。")
     client = ApiClient()
+    focus(client, SELECTED)  # opened from a citation: /documents?doc=…&at=…
     if st.session_state.get(JOB):
         job_result(client, st.session_state[JOB])
     upload_form(client)
