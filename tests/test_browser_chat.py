@@ -17,7 +17,7 @@ from tests.browser_support import ui_url as ui_url
 
 pytestmark = pytest.mark.browser
 SCREENS = Path(os.environ.get("CREDIT_TEST_SCREENS", ARTIFACTS / "chat"))
-ENGLISH_UI = ("Page not found", "Deploy", "Rerun", "Running...", "Clear cache", "Made with Streamlit")
+ENGLISH_UI = ("Page not found", "Deploy", "Rerun", "Running...", "Clear cache", "Made with Streamlit", "Press Ctrl")
 QUESTION = "开展诚信教育可以收费吗？"
 EXPECTED = "不得收费，由信用办统一组织诚信教育。"
 
@@ -83,6 +83,7 @@ def test_thumbs_down_then_export_downloads_a_set_the_eval_loader_accepts(page, u
     form = page.get_by_test_id("stForm").last
     form.get_by_label("期望的回答（可选）").fill(EXPECTED)
     form.get_by_label("说明（可选）").fill("没有说明由谁组织")
+    no_english_ui(page)  # no "Press Ctrl+Enter to submit form" under the text areas
     shot(page, "chat-feedback-form.png")
     form.get_by_role("button", name="提交反馈").click()
     page.get_by_text("已补充说明", exact=False).first.wait_for()
@@ -114,5 +115,5 @@ def test_a_citation_names_the_article_marks_its_sentence_and_opens_the_document(
     page.wait_for_url(re.compile(r".*/documents\?doc=.+&at=.+"))
     page.get_by_text("引用的条文").first.wait_for()
     focus = page.get_by_test_id("stVerticalBlock").filter(has_text="引用的条文").last  # the innermost block
-    assert "不得收费" in focus.inner_text()
+    assert "不得收费" in focus.inner_text() and "不得收费" in focus.locator("mark").first.inner_text()
     shot(page, "documents-opened-at-article.png")

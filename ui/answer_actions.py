@@ -8,6 +8,8 @@ from ui.client import ApiClient, ApiError
 
 PENDING = "chat_pending"  # a question to ask on this run (regenerate re-asks the turn's question)
 RATINGS = {1: "up", 0: "down"}
+# Streamlit writes an English hint ("Press Ctrl+Enter to submit form") into a form's text areas; the UI is Chinese.
+HIDE_FORM_HINT = "<style>[data-testid='InputInstructions'] { display: none; }</style>"
 
 
 def widget_key(conversation_id: str, number: int) -> str:
@@ -43,6 +45,7 @@ def details_form(conversation_id: str, turn: dict) -> None:
         st.form(f"details-{conversation_id}-{turn['number']}", border=False),
     ):
         st.caption("提交后，评测员可把它导出为评测题。")
+        st.html(HIDE_FORM_HINT)
         comment = st.text_area("说明（可选）", given.get("comment", ""), placeholder="例如：没有回答约谈程序")
         expected = st.text_area(
             "期望的回答（可选）",

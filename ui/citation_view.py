@@ -12,6 +12,7 @@ from streamlit.navigation.page import StreamlitPage
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|\n")
 _MARKER = re.compile(r"\[(\d+)\]")
+MAX_LINK_QUOTE = 300  # the supporting sentence travels in the link (q=) when it is no longer than this
 
 
 def sentences(text: str) -> list[str]:
@@ -75,11 +76,12 @@ def render_citation(citation: dict, answer_text: str = "") -> None:
             citation["passage"], citation.get("quote", ""), statement_of(answer_text, citation["number"])
         )
         st.markdown(marked_html(citation["passage"], span), unsafe_allow_html=True)
+        where = {"doc": citation["doc_id"], "at": citation["passage_id"]}
         st.page_link(
             documents_page(),
             label="在知识库中查看原文",
             icon=":material/open_in_new:",
-            query_params={"doc": citation["doc_id"], "at": citation["passage_id"]},
+            query_params=where | ({"q": span} if span and len(span) <= MAX_LINK_QUOTE else {}),
         )
 
 

@@ -1,4 +1,5 @@
-"""The knowledge base opened at a cited article: /documents?doc=<doc id>&at=<passage id> (a citation's link).
+"""The knowledge base opened at a cited article: /documents?doc=<doc id>&at=<passage id>[&q=<sentence>] (a
+citation's link; q is the supporting sentence, marked in the article).
 
 The page shows that article first — document, 文号, its section path and text — selects the document below and
 narrows its passage list to the article's section.
@@ -10,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.citation_view import marked_html
 from ui.client import ApiClient, ApiError
 
 APPLIED = "document_focus_applied"
@@ -49,4 +51,4 @@ def focus(client: ApiClient, selected_key: str) -> None:
             st.caption("未找到所引用的段落（文档可能已更新），下方为该文档全文。")
             return
         st.markdown(f"**{passage['section']}**")
-        st.write(passage["text"])
+        st.markdown(marked_html(passage["text"], st.query_params.get("q", "")), unsafe_allow_html=True)

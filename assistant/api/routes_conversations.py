@@ -22,8 +22,8 @@ from assistant.api.schemas_conversations import (
     TurnOut,
 )
 from assistant.api.security import OPTIONAL_KEY, Caller
-from assistant.conversation import session_owner
-from assistant.errors import InvalidQuestion
+from assistant.conversation import NOT_YOURS, session_owner
+from assistant.errors import ConversationNotFound, InvalidQuestion
 from assistant.history import ConversationHistory, Rating
 from assistant.models import Answer
 from assistant.service import Assistant
@@ -37,9 +37,10 @@ ConversationId = Annotated[
     str, Path(description="对话编号（提问时返回的 conversation_id）", min_length=1, max_length=64)
 ]
 # The anonymous session's token as /v1/ask returned it. Any other value names no session's conversations, so
-# it is not constrained beyond its length here (an unknown token simply has none).
+# it is not constrained beyond its length here (an unknown token simply has none). Typed `str` (absent: None)
+# so that the document does not offer `null`, which a header cannot carry.
 SessionToken = Annotated[
-    str | None,
+    str,
     Header(
         alias="X-Session-Token",
         description="匿名会话令牌（/v1/ask 在 remember=true 时于响应头返回）；持 API 密钥时不需要",
@@ -83,7 +84,9 @@ def brief(record: FeedbackRecord | None) -> FeedbackBrief | None:
     responses=problem_responses(422, 503, codes=("invalid_request", "not_ready")),
 )
 def list_conversations(
-    assistant: AssistantDep, caller: Caller, x_session_token: SessionToken = None
+    assistant: AssistantDep,
+    caller: Caller,
+    x_session_token: SessionToken = None,  # type: ignore[assignment]  # absent header
 ) -> list[ConversationOut]:
     """持 API 密钥时为该密钥的对话；匿名时为 X-Session-Token 会话的对话；两者都没有时为空列表。"""
     owner = owner_of(caller, x_session_token)
@@ -101,7 +104,7 @@ def get_conversation(
     conversation: ConversationId,
     assistant: AssistantDep,
     caller: Caller,
-    x_session_token: SessionToken = None,
+    x_session_token: SessionToken = None,  # type: ignore[assignment]  # absent header
 ) -> ConversationDetail:
     """涉及主体信用记录的回答按当前密钥的权限重新校验并写入审计日志；无权查看时只显示提示。"""
     owner = owner_of(caller, x_session_token)
@@ -137,7 +140,7 @@ def delete_conversation(
     conversation: ConversationId,
     assistant: AssistantDep,
     caller: Caller,
-    x_session_token: SessionToken = None,
+    x_session_token: SessionToken = None,  # type: ignore[assignment]  # absent header
 ) -> Response:
     """已提交的反馈会保留（用于评测），其中不含涉及主体信用记录的回答。"""
     history_of(assistant).delete(conversation, owner_of(caller, x_session_token))
@@ -150,10 +153,12 @@ def delete_conversation(
     summary="对一轮回答反馈 👍/👎（可附说明与期望答案；再次提交则替换）",
     openapi_extra=OPTIONAL_KEY,
     responses=problem_responses(
+        400,
         404,
         422,
         503,
         codes=(
+            "http_400",
             "conversation_not_found",
             "turn_not_found",
             "invalid_question",
@@ -168,7 +173,7 @@ def give_feedback(
     body: FeedbackIn,
     assistant: AssistantDep,
     caller: Caller,
-    x_session_token: SessionToken = None,
+    x_session_token: SessionToken = None,  # type: ignore[assignment]  # absent header
 ) -> FeedbackOut:
     """反馈连同当时的问题、回答、引用、索引版本与反馈者（哈希）一并保存，供评测员筛选并导出为评测集。"""
     problems = cell_problems({"comment": body.comment, "expected_answer": body.expected_answer})
@@ -178,3 +183,9 @@ def give_feedback(
     rating = Rating(body.rating, body.comment, body.expected_answer, body.unanswerable)
     record = history_of(assistant).rate(conversation, turn, owner_of(caller, x_session_token), rating)
     return FeedbackOut.of(record)
+
+
+@router.api_route("/", methods=["GET", "DELETE"], include_in_schema=False)
+def no_conversation() -> None:
+    """`/v1/conversations/` with an empty id names no conversation (instead of redirecting to the list)."""
+    raise ConversationNotFound(NOT_YOURS)
