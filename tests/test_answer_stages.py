@@ -169,7 +169,7 @@ def test_the_place_a_search_is_scoped_to_does_not_pick_the_sentence(assistant) -
     texts = [e.text for e in evidence]
     ways = next(i for i, t in enumerate(texts) if "公益慈善" in t)
     place_only = next(i for i, t in enumerate(texts) if t.startswith("依托新北区公共信用信息管理平台"))
-    assert ways < 2 and ways < place_only
+    assert ways < 3 and ways < place_only  # (the document's title now frames every sentence: one place lower)
 
 
 def test_a_how_long_question_asks_for_a_span_of_time_not_any_number() -> None:
