@@ -203,6 +203,14 @@ def subject_measures_sheet(code: Code, assistant: AssistantDep, caller: RecordCa
     return html_sheet(sheet, f"适用措施清单-{subject.identifier}.html", personal=True)
 
 
+# The category and place a measures list is asked for (the JSON list and its printable sheet take the same two).
+CategoryQuery = Annotated[
+    str,
+    Query(description="类别：" + "、".join(CATEGORY_TITLES), json_schema_extra={"enum": list(CATEGORY_TITLES)}),
+]
+LocalityQuery = Annotated[str | None, Query(description="地区，如 濮阳", max_length=50)]
+
+
 @router.get(
     "/measures.html",
     response_class=HTMLResponse,
@@ -214,14 +222,8 @@ def subject_measures_sheet(code: Code, assistant: AssistantDep, caller: RecordCa
 )
 def measures_sheet(
     assistant: AssistantDep,
-    status: Annotated[
-        str,
-        Query(
-            description="类别：" + "、".join(CATEGORY_TITLES),
-            json_schema_extra={"enum": list(CATEGORY_TITLES)},
-        ),
-    ],
-    locality: Annotated[str | None, Query(description="地区，如 濮阳", max_length=50)] = None,
+    status: CategoryQuery,
+    locality: LocalityQuery = None,
 ) -> HTMLResponse:
     answer = measures(assistant, status, locality)
     sheet = MeasuresSheet(
@@ -238,14 +240,8 @@ def measures_sheet(
 )
 def measures(
     assistant: AssistantDep,
-    status: Annotated[
-        str,
-        Query(
-            description="类别：" + "、".join(CATEGORY_TITLES),
-            json_schema_extra={"enum": list(CATEGORY_TITLES)},
-        ),
-    ],
-    locality: Annotated[str | None, Query(description="地区，如 濮阳", max_length=50)] = None,
+    status: CategoryQuery,
+    locality: LocalityQuery = None,
 ) -> Answer:
     if status not in CATEGORY_TITLES:
         raise InvalidQuestion(f"类别 status 应为：{'、'.join(CATEGORY_TITLES)}。")
