@@ -128,10 +128,13 @@ def test_evaluators_list_filter_and_export_down_votes_as_a_set_eval_run_accepts(
     assert export.status_code == 200 and "attachment" in export.headers["content-disposition"]
     kind, items = load_bytes("feedback.jsonl", export.content, settings.api.max_question_chars)  # as eval run
     assert kind == "qa"
-    rows = {json.loads(line)["question"]: json.loads(line) for line in export.text.splitlines()}
-    assert "信用承诺书要公开吗？" not in rows and "信用承诺有哪些类型？" not in rows
+    # keyed by feedback id: other tests (the browser's) rate the same questions in the same store
+    rows = {json.loads(line)["id"]: json.loads(line) for line in export.text.splitlines()}
+    exported = [rows.get(f"FB-{item['id'][:12]}") for item in rated]
+    assert exported[2] is None and exported[3] is None  # nothing to check, and a 👍
     assert int(export.headers["X-Skipped"]) >= 1
-    answerable, refusal = rows[FEE], rows["信用修复有哪些方式？"]
+    answerable, refusal = exported[0], exported[1]
+    assert answerable is not None and refusal is not None
     assert answerable["must_include"] and all(term in expected for term in answerable["must_include"])
     assert "3个工作日" in answerable["must_include"]
     assert answerable["answerable"] is True and answerable["type"] in QA_TYPES

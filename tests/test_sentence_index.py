@@ -24,7 +24,7 @@ from indexes import (
     read_manifest,
 )
 from indexes import tokenizer as tokenizer_module
-from indexes.embedding_cache import cache_path, merged_entries
+from indexes.embedding_cache import merged_entries, shards_path
 from indexes.sentences import load_sentences, save_sentences
 from indexes.sparse import SparseIndex
 
@@ -110,7 +110,7 @@ def test_rebuild_embeds_only_the_changed_passage(policy_corpus, tmp_path: Path) 
     )
     assert set(encoder.passage_texts) == expected and len(encoder.passage_texts) == len(expected)
     assert first["embedded"] == len(expected)
-    assert cache_path(folder, encoder).exists()
+    assert any(shards_path(folder, encoder).iterdir())  # the vectors are kept beside the index
 
     encoder.passage_texts.clear()
     assert build_index(folder, passages, documents, encoder, real.tokenizer, progress=False)["embedded"] == 0

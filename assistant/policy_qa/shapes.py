@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.citations import CitationList
 from assistant.models import Answer
-from assistant.policy_qa.compose import Statement, compose_statements
+from assistant.policy_qa.compose import Statement, compose_statements, marks
 from assistant.policy_qa.evidence import Evidence
 from assistant.policy_qa.frame import QuestionFrame, resolve_ellipsis, side_question, without_question_words
 from assistant.policy_qa.render import answer_text, lead_lines
@@ -49,11 +49,17 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
         if same_topic:
             asked = f"{frame.parts[0]}，{asked}"
         assessed = assess_part(qa, asked, part_frame, locality, anchor, wording)
-        # Each part is answered by sentences of its own: one the first part quoted answers that part.
+        hits += assessed.hits
+        limit = line_limit(len(frame.parts))
+        # Each part is answered by sentences of its own: one an earlier part quoted is not quoted again, but
+        # the bodies it names answer a who part ("具体由哪些部门负责？") as a reference back to it.
+        if used and (back := named_bodies(qa.statements(asked, part_frame, assessed, citations, limit), used)):
+            answered += 1
+            lines.append(f"（{number}）{back}")
+            continue
         fresh = [e for e in assessed.evidence if e.text not in used]
         assessed = replace(assessed, evidence=fresh or assessed.evidence)
-        hits += assessed.hits
-        statements = qa.statements(asked, part_frame, assessed, citations, line_limit(len(frame.parts)))
+        statements = qa.statements(asked, part_frame, assessed, citations, limit)
         if assessed.verdict.answerable and statements:
             answered += 1
             cited.append(statements[0])
@@ -71,6 +77,14 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
             update={"refused": True, "text": MAIN_PART_SILENT.format(part=part_topic(frame.parts[0])) + answer.text}
         )
     return answer
+
+
+def named_bodies(statements: list[Statement], used: set[str]) -> str:
+    """The bodies (牵头/责任单位) of a clause an earlier part already quoted, when that clause answers best."""
+    best = statements[0] if statements else None
+    if best is None or not best.note or not used.intersection(best.sentences):
+        return ""
+    return f"{best.note}{marks(best.numbers)}"
 
 
 MAIN_PART_SILENT = "现有政策文件未涉及“{part}”的具体规定。其余部分的依据如下：\n"
