@@ -87,3 +87,12 @@ def test_measures_that_do_not_speak_of_the_topic_leave_the_refusal_standing(assi
     answer = assistant.ask("信用好的企业在子女入学方面能享受哪些优待？")
     assert answer.refused
     assert "措施清单" not in answer.text
+
+
+def test_a_place_named_only_in_a_documents_head_is_covered(assistant) -> None:  # type: ignore[no-untyped-def]
+    """The county that forwards a provincial plan is named in the document's head (its issuer, title, locality),
+    not in any article: a question naming it is about that document, not about a place no document covers."""
+    assert not assistant.policy.names_uncovered_place("舞阳县印发的方案里，信用河南网站要公示哪些司法信息？")
+    answer = assistant.ask("舞阳县印发的方案里，信用河南网站要公示哪些司法信息？")
+    assert not answer.refused and "失信被执行人" in answer.text[:LEAD]
+    assert assistant.policy.names_uncovered_place("苏州工业园区的信用修复要多久？")

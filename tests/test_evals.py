@@ -159,10 +159,10 @@ def test_part_verdicts_read_each_part_in_its_own_block() -> None:
 
 
 PROBE_FLOORS = {
-    "strict_pass": 0.74,
-    "false_refusal_rate": 0.18,
-    "refusal_recall": 0.75,
-}  # 0.757 / 0.167 / 0.800 on 2026-12-03 (0.871 / 0.050 / 0.900 before the answerability refit on both families)
+    "strict_pass": 0.85,
+    "false_refusal_rate": 0.05,
+    "refusal_recall": 0.85,
+}  # 0.871 / 0.033 / 0.900 on 2026-12-03 (third session: places named in a document's head, refit per corpus)
 
 
 @pytest.mark.slow
@@ -186,9 +186,9 @@ def test_probe_sets_written_apart_from_the_dev_sets_stay_above_their_floors(assi
 
 # qa_regs_dev (the six development regulations, with the five plans loaded too): floors just under what
 # `credit-assistant eval run` reaches on the eleven-document corpus (README table), both halves.
-REGS_FLOORS = {  # reached 2026-12-03 (second session): tune 0.787 / 0.019 / 1.000, check 0.712 / 0.078 / 0.875
-    "tune": {"strict_pass": 0.75, "false_refusal_rate": 0.05, "refusal_recall": 0.85, "hybrid_recall@5": 0.92},
-    "check": {"strict_pass": 0.68, "false_refusal_rate": 0.11, "refusal_recall": 0.85, "hybrid_recall@5": 0.93},
+REGS_FLOORS = {  # reached 2026-12-03 (third session): tune 0.787 / 0.000 / 1.000, check 0.729 / 0.020 / 0.875
+    "tune": {"strict_pass": 0.75, "false_refusal_rate": 0.03, "refusal_recall": 0.85, "hybrid_recall@5": 0.92},
+    "check": {"strict_pass": 0.70, "false_refusal_rate": 0.05, "refusal_recall": 0.85, "hybrid_recall@5": 0.93},
 }
 ANSWER_SHAPE_FLOORS = {"answer_lead": 0.58, "answer_chars_median": 240}  # reached 0.615 and 191 on qa_regs_dev
 

@@ -67,6 +67,11 @@ class PolicyQA:
         self.passages: list[Passage] = list(self.retriever.passages)
         self.index = {p.passage_id: i for i, p in enumerate(self.passages)}
         self.corpus_text = "".join(p.text for p in self.passages)
+        # where places are named: the text and each document's own head (the 舞阳县 that forwards a 河南 plan)
+        self.place_text = self.corpus_text + "".join(
+            doc.title + doc.issuer + doc.recipients + "".join(doc.locality.names())
+            for doc in self.documents.values()
+        )
         self.titles = {doc_id: short_title(doc) for doc_id, doc in self.documents.items()}
 
     def is_generic(self, phrase: str) -> bool:
@@ -74,7 +79,7 @@ class PolicyQA:
         return phrase in self.corpus_text
 
     def names_uncovered_place(self, question: str) -> bool:
-        return bool(uncovered_places(self.frame(question), self.corpus_text))
+        return bool(uncovered_places(self.frame(question), self.place_text))
 
     def frame(self, question: str) -> QuestionFrame:
         """The question's frame; places that mean the same documents count once ("舞阳那份河南方案": the
@@ -103,7 +108,7 @@ class PolicyQA:
         texts = "".join(
             h.passage.text + h.document.title + (h.document.date or "") + str(h.document.year) for h in hits
         )
-        if places := uncovered_places(frame, self.corpus_text):
+        if places := uncovered_places(frame, self.place_text):
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件不涉及“{'、'.join(places)}”"))
         if years := missing_years(frame, texts):
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件中没有关于{'、'.join(years)}年的内容"))

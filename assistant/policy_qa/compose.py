@@ -27,7 +27,7 @@ ENUMERATION_ITEMS = 8  # most following clauses an enumeration head ("…以下�
 # A body's name: no particle inside it (的/与/和/及), and not a common word that merely ends like one
 # (格局, 布局, 大局 are not bureaus; 办理/办法 are not offices).
 _BODY = re.compile(
-    r"((?:[市县区省镇]|国家)?[^\W\d的与和及或等在对将为由]{1,10}?"
+    r"((?:[市县区省镇]|国家)?[^\W\d的与和及或等在对将为由谁]{1,10}?"
     r"(?<![格布大全结开])(?:局|委员会|委|办公室|办|厅|院|中心|法院|检察院|银行|管委会|分局|支行|政府))(?![理法事公])"
 )
 MIRROR_SHARE = 0.8  # share of a table row's character pairs found in a sentence for the row to restate it

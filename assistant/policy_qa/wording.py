@@ -6,6 +6,10 @@ ways, so a character n-gram logistic model over our own labelled questions (and 
 prior that the evidence features alone cannot: "the documents discuss this topic, but not this detail".
 It is one feature of the answerability model, never a reason to refuse by itself.
 
+Places are masked (深圳 → 某地) before the n-grams are taken: which places the corpus covers is the corpus's
+business (a question naming a place no document covers is refused on that ground alone), so a question about
+深圳 labelled unanswerable while no 深圳 document was loaded must not teach the model that 深圳 is unanswerable.
+
 The fitted weights are stored as plain numbers; `probability` repeats scikit-learn's char n-gram TF-IDF
 transform (sublinear tf, idf, l2 norm) so serving needs no pickled estimator (tests compare the two).
 """
@@ -24,6 +28,18 @@ FOLDS = 5
 _SPACES = re.compile(r"\s\s+")
 
 
+PLACE_MASK = "某地"
+
+
+def masked(question: str) -> str:
+    """The question with every place it names replaced by 某地."""
+    from corpus.places import find_places
+
+    for mention in sorted(find_places(question), key=lambda m: -m.start):
+        question = question[: mention.start] + PLACE_MASK + question[mention.end :]
+    return question
+
+
 def char_ngrams(text: str, low: int = NGRAMS[0], high: int = NGRAMS[1]) -> list[str]:
     """scikit-learn's `analyzer="char"`: lower case, runs of white space folded, every n-gram."""
     text = _SPACES.sub(" ", text.lower())
@@ -38,7 +54,7 @@ class WordingModel:
     intercept: float
 
     def probability(self, question: str) -> float:
-        counts = Counter(g for g in char_ngrams(question) if g in self.vocabulary)
+        counts = Counter(g for g in char_ngrams(masked(question)) if g in self.vocabulary)
         weights = {self.vocabulary[g]: (1.0 + math.log(c)) * self.idf[self.vocabulary[g]] for g, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         z = self.intercept + sum(self.coef[i] * w / norm for i, w in weights.items())
@@ -66,6 +82,7 @@ def fit_wording(questions: Sequence[str], answerable: Sequence[bool], c: float =
     from sklearn.pipeline import make_pipeline
 
     labels = [int(a) for a in answerable]
+    questions = [masked(q) for q in questions]
 
     def pipeline():  # type: ignore[no-untyped-def]
         vectorizer = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True, min_df=MIN_DF)

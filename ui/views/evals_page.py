@@ -13,6 +13,7 @@ from ui import session
 from ui.client import ApiClient, ApiError
 from ui.eval_compare import render_compare, run_label
 from ui.eval_results import KIND_LABELS, charts, fmt, metric_cards, question_table
+from ui.feedback_panel import EVALUATOR_ROLES, render_feedback_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SELECTED = "eval_run_id"
@@ -259,7 +260,9 @@ def cli_results() -> None:
 def render() -> None:
     st.title("评测报告")
     client = ApiClient()
-    tab_runs, tab_compare, tab_cli = st.tabs(["评测与逐题结果", "对比两次评测", "命令行评测结果"])
+    tab_runs, tab_compare, tab_feedback, tab_cli = st.tabs(
+        ["评测与逐题结果", "对比两次评测", "用户反馈转评测集", "命令行评测结果"]
+    )
     with tab_runs:
         upload_form(client)
         try:
@@ -274,5 +277,10 @@ def render() -> None:
             render_compare(client, runs)
         else:
             st.info("尚无可对比的评测。")
+    with tab_feedback:
+        if session.role() in EVALUATOR_ROLES:
+            render_feedback_export(client)
+        else:
+            st.info("用户反馈仅评测人员与管理员可见。")
     with tab_cli:
         cli_results()
