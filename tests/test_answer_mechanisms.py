@@ -75,7 +75,6 @@ def test_a_multi_part_answer_does_not_repeat_the_question(regs_assistant) -> Non
     assert "合理降低抽查比例和频次" in answer.text
 
 
-@pytest.mark.xfail(strict=True, reason="routed to policy QA as intended, but the answerability model still refuses this wording (2026-12-03)")
 def test_an_abbreviation_of_a_corpus_term_is_in_domain_and_answered(regs_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = regs_assistant.ask("企业的年报要在每年几月几号之前报送？")
     assert answer.route == "policy_qa" and not answer.refused

@@ -22,7 +22,7 @@ from assistant.policy_qa.frame import (
     side_question,
 )
 from assistant.policy_qa.question import asks_amount
-from assistant.policy_qa.wording import char_ngrams, fit_wording
+from assistant.policy_qa.wording import char_ngrams, fit_wording, masked
 from indexes import Hit
 
 
@@ -85,11 +85,14 @@ def test_wording_model_matches_scikit_learn() -> None:
     assert len(held_out) == len(questions) and all(0.0 <= p <= 1.0 for p in held_out)
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
     pipeline = make_pipeline(vectorizer, LogisticRegression(class_weight="balanced", max_iter=2000))
-    pipeline.fit(questions, [int(a) for a in labels])
+    pipeline.fit([masked(q) for q in questions], [int(a) for a in labels])  # places masked (某地) first
     for probe in ("新北区去年修复了多少家？", "信用修复由谁牵头？", "ABC  xyz"):
-        expected = pipeline.predict_proba([probe])[0, 1]
+        expected = pipeline.predict_proba([masked(probe)])[0, 1]
         assert math.isclose(model.probability(probe), expected, rel_tol=1e-9, abs_tol=1e-12)
     assert char_ngrams("Ab  c", 1, 2) == ["a", "b", " ", "c", "ab", "b ", " c"]
+    # which place is named is the corpus's business, not the wording's
+    assert model.probability("深圳信用修复怎么办理？") == model.probability("濮阳信用修复怎么办理？")
+    assert masked("深圳企业做信用修复一般要多久？") == "某地企业做信用修复一般要多久？"
 
 
 def test_shipped_answerability_model_carries_its_wording_model() -> None:
