@@ -95,3 +95,9 @@ def test_a_place_named_only_in_a_documents_head_is_covered(assistant) -> None:  
     answer = assistant.ask("舞阳县印发的方案里，信用河南网站要公示哪些司法信息？")
     assert not answer.refused and "失信被执行人" in answer.text[:LEAD]
     assert assistant.policy.names_uncovered_place("苏州工业园区的信用修复要多久？")
+
+
+def test_a_document_of_a_place_no_document_covers_is_not_answered_from_another(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = regs_assistant.ask("上海市社会信用条例是什么时候通过的？")
+    assert answer.refused and "上海" in answer.text
+    assert not regs_assistant.ask("山东省社会信用条例是什么时候开始施行的？").refused

@@ -27,6 +27,7 @@ from assistant.policy_qa.evidence import Evidence, EvidenceFinder, lexical_overl
 from assistant.policy_qa.frame import (
     QuestionFrame,
     frame_question,
+    without_question_words,
 )
 from assistant.policy_qa.lead import LEAD_MAX, Relevance
 from assistant.policy_qa.render import answer_text, article_of, lead_lines
@@ -122,7 +123,9 @@ class PolicyQA:
         self, question: str, evidence: list[Evidence], frame: QuestionFrame, wording: float | None = None
     ) -> AnswerabilityFeatures:
         abbreviations = self.retriever.abbreviations  # 年报 is covered where 年度报告 is
-        tokens = [abbreviations.expansion(t) or t for t in self.retriever.tokenizer.content_nouns(question)]
+        # what the question is about: its interrogatives (什么时间段, 哪个部门) are the asked aspect, not content
+        content = without_question_words(question)
+        tokens = [abbreviations.expansion(t) or t for t in self.retriever.tokenizer.content_nouns(content)]
         if wording is None:
             wording = self.model.wording_probability(question)
         return evidence_features(evidence, frame, tokens, self.idf, wording)
@@ -141,8 +144,13 @@ class PolicyQA:
             locality = frame.localities[0]
         if (row := self.table_row_answer(question, locality)) is not None:
             return row
-        if frame.is_document_question and (about := self.document_answer(question, frame)):
-            return about
+        if frame.is_document_question:
+            # a document of a place no document is about or mentions (北京市的条例) is not in the corpus
+            if places := uncovered_places(frame, self.place_text):
+                hits = self.finder.gather(question, None, level=frame.level)[0]
+                return self.refuse(question, hits, f"文件不涉及“{'、'.join(places)}”")
+            if about := self.document_answer(question, frame):
+                return about
         sides = self.sides(question, frame)
         if compares(question, sides):
             return compare(self, question, frame, sides)
