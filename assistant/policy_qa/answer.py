@@ -123,8 +123,11 @@ class PolicyQA:
         self, question: str, evidence: list[Evidence], frame: QuestionFrame, wording: float | None = None
     ) -> AnswerabilityFeatures:
         abbreviations = self.retriever.abbreviations  # 年报 is covered where 年度报告 is
-        # what the question is about: its interrogatives (什么时间段, 哪个部门) are the asked aspect, not content
+        # what the question is about: its interrogatives (什么时间段, 哪个部门) are the asked aspect, and the places
+        # it names are checked on their own (a regulation says 本省, not 山东省, in its articles) — neither is content
         content = without_question_words(question)
+        for place in sorted({*frame.localities, *frame.places}, key=len, reverse=True):
+            content = content.replace(place, "")
         tokens = [abbreviations.expansion(t) or t for t in self.retriever.tokenizer.content_nouns(content)]
         if wording is None:
             wording = self.model.wording_probability(question)
@@ -145,8 +148,10 @@ class PolicyQA:
         if (row := self.table_row_answer(question, locality)) is not None:
             return row
         if frame.is_document_question:
-            # a document of a place no document is about or mentions (北京市的条例) is not in the corpus
-            if places := uncovered_places(frame, self.place_text):
+            # a document of a place no document is about or mentions (北京市的条例) is not in the corpus; a
+            # question naming a covered place as well asks about that place's document (…青云山那边在不在里面？)
+            places = uncovered_places(frame, self.place_text)
+            if places and not [name for name in frame.localities if name not in places]:
                 hits = self.finder.gather(question, None, level=frame.level)[0]
                 return self.refuse(question, hits, f"文件不涉及“{'、'.join(places)}”")
             if about := self.document_answer(question, frame):
