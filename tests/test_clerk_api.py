@@ -122,6 +122,7 @@ def test_the_category_sheet_puts_the_chosen_place_first(client: TestClient) -> N
     assert scopes == sorted(scopes, key=["local", "province", "other"].index)  # local, own province, others
     places = {row["place"] for row in body["data"]["measures"] if row["scope"] == "local"}
     assert places == {"河南省濮阳市"}
+    assert {row["category_title"] for row in body["data"]["measures"]} == {"失信联合惩戒措施"}  # the UI shows it
     assert "不直接适用于濮阳" in body["text"]
     sheet = client.get("/v1/measures.html", params={"status": "严重失信", "locality": "濮阳"})
     assert sheet.status_code == 200 and "措施清单 · 严重失信 · 濮阳" in sheet.text

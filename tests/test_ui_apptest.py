@@ -160,3 +160,13 @@ def test_per_question_table_shows_markdown_bold_as_bold_and_escapes_the_rest() -
     answer = next(cell for cell in _cells(row) if "重点关注" in cell)
     assert "<b>重点关注对象监管措施</b>" in answer and "**" not in answer
     assert "<script>" not in answer and "&lt;script&gt;" in answer
+
+
+def test_answer_lines_stay_lines_on_screen() -> None:
+    """Markdown joins single newlines: each lead, quote and 依据 entry must end in a hard break instead."""
+    from ui.components import answer_markdown
+
+    text = "甲规定：不得收费。[1]\n依据：\n[1] 《甲》第一条\n\n**失信联合惩戒措施**\n- 【市场性惩戒】限制…[2]"
+    shown = answer_markdown(text).split("\n")
+    assert shown[:3] == ["甲规定：不得收费。[1]  ", "依据：  ", "[1] 《甲》第一条  "]
+    assert shown[3] == "" and shown[5] == "- 【市场性惩戒】限制…[2]"

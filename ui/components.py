@@ -36,9 +36,18 @@ def citations(items: list[dict], title: str = "出处", answer_text: str = "") -
     render_citations(items, answer_text)
 
 
+def answer_markdown(text: str) -> str:
+    """The answer as Markdown that keeps its lines: the lead, each quote and each 依据 entry on a line of its own
+    (Markdown would join single newlines into one paragraph); list items and headings stay as they are."""
+    return "\n".join(
+        line + "  " if line.strip() and not line.lstrip().startswith(("- ", "* ", "#", "|")) else line
+        for line in text.split("\n")
+    )
+
+
 def answer_block(answer: dict) -> None:
     route_badge(answer["route"])
-    st.markdown(answer["text"])
+    st.markdown(answer_markdown(answer["text"]))
     if answer.get("candidates"):
         st.dataframe(
             [

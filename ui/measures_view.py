@@ -12,15 +12,6 @@ import streamlit.components.v1 as components
 from ui.client import ApiClient, ApiError
 from ui.components import citations
 
-CATEGORY_TITLES = {
-    "守信激励": "守信联合激励措施",
-    "严重失信": "失信联合惩戒措施",
-    "重点关注": "重点关注对象监管措施",
-    "失信被执行人": "失信被执行人相关措施",
-    "低风险": "分级分类监管（信用较好、风险较低）",
-    "高风险": "分级分类监管（违法失信、风险较高）",
-    "失信整改": "督促整改措施",
-}
 PRINT_VIEW_HEIGHT = 900
 
 
@@ -51,7 +42,7 @@ def measure_groups(answer: dict[str, Any]) -> None:
         in_category = [r for r in rows if r["category"] == category]
         local = [r for r in in_category if r.get("scope", "local") == "local"]
         others = [r for r in in_category if r.get("scope", "local") != "local"]
-        st.subheader(CATEGORY_TITLES.get(category, category))
+        st.subheader(in_category[0].get("category_title") or category)  # the API names each category
         if local:
             _measure_list(local, cited)
         elif locality:

@@ -123,11 +123,11 @@ class PolicyQA:
         self, question: str, evidence: list[Evidence], frame: QuestionFrame, wording: float | None = None
     ) -> AnswerabilityFeatures:
         abbreviations = self.retriever.abbreviations  # 年报 is covered where 年度报告 is
-        # what the question is about: its interrogatives (什么时间段, 哪个部门) are the asked aspect, and the places
-        # it names are checked on their own (a regulation says 本省, not 山东省, in its articles) — neither is content
+        # what the question is about: its interrogatives (什么时间段, 哪个部门) are the asked aspect, not content.
+        # (Leaving out the places it names as well was tried on 2026-12-03: regulation probes gained, but unanswerable
+        # training questions became covered whole, no coverage floor held, and a new document's question whose words
+        # its sentence holds whole was refused again — tests/test_index_swap.py.)
         content = without_question_words(question)
-        for place in sorted({*frame.localities, *frame.places}, key=len, reverse=True):
-            content = content.replace(place, "")
         tokens = [abbreviations.expansion(t) or t for t in self.retriever.tokenizer.content_nouns(content)]
         if wording is None:
             wording = self.model.wording_probability(question)

@@ -117,6 +117,7 @@ def measures_lines(
             rows.append(
                 {
                     "category": category,
+                    "category_title": CATEGORY_TITLES.get(category, category),
                     "kind": m.kind,
                     "measure": m.measure,
                     "quote": m.quote,

@@ -9,7 +9,7 @@ import streamlit as st
 from ui import chat_history, session
 from ui.answer_actions import PENDING, actions
 from ui.client import ApiClient, ApiError
-from ui.components import answer_block
+from ui.components import answer_block, answer_markdown
 from ui.feedback_panel import EVALUATOR_ROLES, render_feedback_export
 
 ALL_REGIONS = "全部地区"
@@ -68,7 +68,7 @@ def ask(client: ApiClient, question: str, region: str | None) -> None:
             for event, data in client.ask_stream(question, chat_history.open_id(), region):
                 if event == "delta":
                     text += data["text"]
-                    placeholder.markdown(text + "▌")
+                    placeholder.markdown(answer_markdown(text) + "▌")
                 elif event == "done":
                     answer = data
         except ApiError as exc:
