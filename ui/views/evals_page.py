@@ -39,7 +39,7 @@ def set_format(client: ApiClient, expanded: bool) -> None:
                     for c in spec["columns"]
                 ]
             )
-            left, right, _ = st.columns([1, 1, 3])
+            left, right, _ = st.columns([2, 2, 1])
             for column, extension in ((left, "csv"), (right, "xlsx")):
                 column.download_button(
                     f"下载{spec['name']}模板（{extension.upper()}）",
