@@ -223,3 +223,32 @@ def test_coverage_floor_is_the_lowest_with_only_answerable_questions_above_it() 
     model = AnswerabilityModel.load()
     covered = AnswerabilityFeatures(1.3, 0.93, 1.0, 1.0, 0.2, 0.0, 1.0, 0.05)
     assert model.coverage_floor <= 1.0 and model.judge(covered).answerable  # whatever the wording says
+
+
+def test_the_refusal_share_is_the_largest_whose_held_out_false_refusals_stay_in_budget() -> None:
+    from assistant.policy_qa.answerability import (
+        FALSE_REFUSAL_BUDGET,
+        QUANTILE_GRID,
+        AnswerabilityFeatures,
+        fit_refusal_share,
+    )
+
+    rng = np.random.default_rng(0)
+
+    def row(answerable: bool) -> tuple[AnswerabilityFeatures, bool]:
+        score = rng.normal(1.2 if answerable else 1.0, 0.08)
+        return AnswerabilityFeatures(score, 0.9, score - 0.5, 1.0, 0.1, 0.3, score - 0.5, 0.5), answerable
+
+    rows = [row(True) for _ in range(200)] + [row(False) for _ in range(80)]
+    share = fit_refusal_share(rows, c=1.0)
+    # a share refuses about that much of held-out answerable questions too: 0.07 and 0.10 exceed the 5 % budget
+    assert share in QUANTILE_GRID and share <= FALSE_REFUSAL_BUDGET
+
+
+def test_a_set_naming_only_bundled_documents_was_labelled_against_the_bundled_corpus() -> None:
+    from assistant.cli.model_cmds import written_for_bundled
+
+    bundled = {"puyang-2020.txt", "wengyuan-2023.txt"}
+    assert written_for_bundled([{"docs": ["puyang-2020.txt"]}, {"docs": []}], bundled)
+    assert not written_for_bundled([{"docs": ["puyang-2020.txt"]}, {"docs": ["某省社会信用条例.md"]}], bundled)
+    assert not written_for_bundled([{"docs": []}], bundled)  # nothing named: not known to be bundled
