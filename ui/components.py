@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 ROUTE_LABELS = {
@@ -19,14 +17,6 @@ ROUTE_LABELS = {
 def route_badge(route: str) -> None:
     label, color = ROUTE_LABELS.get(route, (route, "gray"))
     st.markdown(f":{color}-badge[{label}]")
-
-
-def highlighted(passage: str, quote: str) -> str:
-    text = html.escape(passage)
-    mark = html.escape(quote)
-    if mark and mark in text:
-        text = text.replace(mark, f"<mark>{mark}</mark>", 1)
-    return text.replace("\n", "<br>")
 
 
 def citations(items: list[dict], title: str = "出处", answer_text: str = "") -> None:

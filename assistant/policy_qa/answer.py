@@ -69,10 +69,10 @@ class PolicyQA:
         self.index = {p.passage_id: i for i, p in enumerate(self.passages)}
         self.corpus_text = "".join(p.text for p in self.passages)
         # where places are named: the text and each document's own head (the 舞阳县 that forwards a 河南 plan)
-        self.place_text = self.corpus_text + "".join(
-            doc.title + doc.issuer + doc.recipients + "".join(doc.locality.names())
-            for doc in self.documents.values()
+        heads = "".join(
+            doc.title + doc.issuer + doc.recipients + "".join(doc.locality.names()) for doc in self.documents.values()
         )
+        self.place_texts = (self.corpus_text, heads)
         self.titles = {doc_id: short_title(doc) for doc_id, doc in self.documents.items()}
 
     def is_generic(self, phrase: str) -> bool:
@@ -80,7 +80,7 @@ class PolicyQA:
         return phrase in self.corpus_text
 
     def names_uncovered_place(self, question: str) -> bool:
-        return bool(uncovered_places(self.frame(question), self.place_text))
+        return bool(uncovered_places(self.frame(question), self.place_texts))
 
     def frame(self, question: str) -> QuestionFrame:
         """The question's frame; places that mean the same documents count once ("舞阳那份河南方案": the
@@ -109,7 +109,7 @@ class PolicyQA:
         texts = "".join(
             h.passage.text + h.document.title + (h.document.date or "") + str(h.document.year) for h in hits
         )
-        if places := uncovered_places(frame, self.place_text):
+        if places := uncovered_places(frame, self.place_texts):
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件不涉及“{'、'.join(places)}”"))
         if years := missing_years(frame, texts):
             return Assessed(hits, evidence, Verdict(False, 0.0, f"文件中没有关于{'、'.join(years)}年的内容"))
@@ -150,7 +150,7 @@ class PolicyQA:
         if frame.is_document_question:
             # a document of a place no document is about or mentions (北京市的条例) is not in the corpus; a
             # question naming a covered place as well asks about that place's document (…青云山那边在不在里面？)
-            places = uncovered_places(frame, self.place_text)
+            places = uncovered_places(frame, self.place_texts)
             if places and not [name for name in frame.localities if name not in places]:
                 hits = self.finder.gather(question, None, level=frame.level)[0]
                 return self.refuse(question, hits, f"文件不涉及“{'、'.join(places)}”")

@@ -94,14 +94,15 @@ def evidence_features(
     )
 
 
-def uncovered_places(frame: QuestionFrame, corpus_text: str) -> list[str]:
-    """Places the question names that no document is about or mentions (苏州工业园区, 北京朝阳区)."""
+def uncovered_places(frame: QuestionFrame, texts: Sequence[str]) -> list[str]:
+    """Places the question names that no document is about or mentions (苏州工业园区, 北京朝阳区); `texts`: where
+    the corpus names places (its articles, and its documents' heads)."""
     uncovered = []
     for place in frame.places:
         core = place
-        for name in mentions_also_in(place, corpus_text):
+        for name in (name for text in texts for name in mentions_also_in(place, text)):
             core = core.replace(name, "")
-        if len(core) >= 2 and place not in corpus_text and core not in corpus_text:
+        if len(core) >= 2 and not any(place in text or core in text for text in texts):
             uncovered.append(place)
     return uncovered
 

@@ -53,9 +53,11 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
         limit = line_limit(len(frame.parts))
         # Each part is answered by sentences of its own: one an earlier part quoted is not quoted again, but
         # the bodies it names answer a who part ("具体由哪些部门负责？") as a reference back to it.
-        if used and (back := named_bodies(qa.statements(asked, part_frame, assessed, citations, limit), used)):
+        # (Weighed against a scratch citation list: the clauses not used must not enter the answer's sources.)
+        scratch = qa.statements(asked, part_frame, assessed, CitationList(qa.documents), limit) if used else []
+        if back := named_bodies(scratch, used):
             answered += 1
-            lines.append(f"（{number}）{back}")
+            lines.append(f"（{number}）{back.note}{marks([citations.cite(back.passage)])}")
             continue
         fresh = [e for e in assessed.evidence if e.text not in used]
         assessed = replace(assessed, evidence=fresh or assessed.evidence)
@@ -79,12 +81,12 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
     return answer
 
 
-def named_bodies(statements: list[Statement], used: set[str]) -> str:
-    """The bodies (牵头/责任单位) of a clause an earlier part already quoted, when that clause answers best."""
+def named_bodies(statements: list[Statement], used: set[str]) -> Statement | None:
+    """The best statement when it is a clause an earlier part already quoted that names bodies (牵头/责任单位)."""
     best = statements[0] if statements else None
     if best is None or not best.note or not used.intersection(best.sentences):
-        return ""
-    return f"{best.note}{marks(best.numbers)}"
+        return None
+    return best
 
 
 MAIN_PART_SILENT = "现有政策文件未涉及“{part}”的具体规定。其余部分的依据如下：\n"

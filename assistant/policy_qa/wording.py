@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from corpus.places import find_places
+
 NGRAMS = (1, 3)
 MIN_DF = 2
 FOLDS = 5
@@ -33,8 +35,6 @@ PLACE_MASK = "某地"
 
 def masked(question: str) -> str:
     """The question with every place it names replaced by 某地."""
-    from corpus.places import find_places
-
     for mention in sorted(find_places(question), key=lambda m: -m.start):
         question = question[: mention.start] + PLACE_MASK + question[mention.end :]
     return question
