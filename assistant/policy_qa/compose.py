@@ -173,9 +173,40 @@ COMPANION_ASPECTS = (
 DETAIL_ASPECTS = ("quantity", "when")
 
 
+def continued_detail(best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame) -> Evidence | None:
+    """For a question asking an amount, number or date: the part of the same sentence, joined to the best one
+    by "；", that states another one (处二万元以上十万元以下的罚款；情节严重的，处十万元以上三十万元以下的罚款)."""
+    if not (frame.shape.money or frame.main_aspect in DETAIL_ASPECTS):
+        return None
+    text, own = unspaced(best.hit.passage.text), unspaced(best.text)
+    start = text.find(own)
+    if start < 0:
+        return None
+    end = start + len(own)
+    for other in evidence:
+        if other is best or other.hit.passage.passage_id != best.hit.passage.passage_id:
+            continue
+        piece = unspaced(other.text)
+        if not aspect_present(frame, piece):
+            continue
+        follows = own.endswith(("；", ";")) and text.startswith(piece, end)
+        precedes = piece.endswith(("；", ";")) and start >= len(piece) and text.startswith(piece, start - len(piece))
+        if follows or precedes:
+            return other
+    return None
+
+
+def unspaced(text: str) -> str:
+    """Text without its line breaks and spaces (a sentence is read across the line breaks of its clause)."""
+    return re.sub(r"\s+", "", text)
+
+
 def companion(best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame) -> Evidence | None:
     """The next sentence of the same clause that answers nearly as well (a procedure's second step; for a
-    question asking a number or a date, a sibling sentence that states another one: 三个月… / 其他…三年)."""
+    question asking a number or a date, a sibling sentence that states another one: 三个月… / 其他…三年,
+    or the other half of a graded amount)."""
+    if (graded := continued_detail(best, evidence, frame)) is not None:
+        return graded
     detail = frame.main_aspect in DETAIL_ASPECTS
     if frame.main_aspect not in COMPANION_ASPECTS and not detail:
         return None

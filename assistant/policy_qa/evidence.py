@@ -62,6 +62,15 @@ def lexical_overlap(question_tokens: list[str], sentence: str, idf: dict[str, fl
     return found / sum(weights.values())
 
 
+# "除了X，" anywhere, or "除X以外/之外/外，" opening a clause (not 删除/免除: a word ending in 除)
+_CONTRAST = re.compile(r"除了[^，,。；;？?]{1,24}[，,]|(?:^|(?<=[，,。；;？?]))除[^，,。；;？?]{1,24}?(?:以外|之外|外)[，,]")
+
+
+def without_contrast(question: str) -> str:
+    """The question without a phrase it sets aside ("除了工商部门，其他政府部门…" → "其他政府部门…")."""
+    return _CONTRAST.sub("", question)
+
+
 def clause_heading(passage: Passage) -> str:
     """The heading of the clause a passage is (the last step of its section path), "" for the preamble."""
     label = passage.section_label
@@ -152,13 +161,15 @@ class EvidenceFinder:
         """Every usable sentence of the hits, best first. `scoped_to`: the places the search was limited to;
         their names tell nothing about which sentence answers, so they do not count as shared words."""
         query = self.retriever.query_vector(question)
-        tokens = [t for t in self.retriever.query_tokens(question) if not any(t in place for place in scoped_to)]
+        topic = without_contrast(question)  # 除了工商部门，其他政府部门…: what is set aside is not asked about
+        tokens = [t for t in self.retriever.query_tokens(topic) if not any(t in place for place in scoped_to)]
         seen: set[str] = set()
         found = []
         for rank, hit in enumerate(hits):
             # A sentence is read under its clause's heading and its document's title: an article of
             # 《…行政处罚信息公示规定》 speaks of 行政处罚信息公示 without repeating it.
-            heading = hit.document.title + clause_heading(hit.passage)
+            # Its issuer too: 国务院 in "那个国务院条例" names the document, not one of its articles.
+            heading = hit.document.title + hit.document.issuer + clause_heading(hit.passage)
             texts, vectors = self.retriever.sentences_of(self.retriever.passage_index(hit.passage.passage_id))
             similarities = np.asarray(vectors) @ query if len(texts) else np.zeros(0)
             for text, similarity, vector in zip(texts, similarities, vectors, strict=True):

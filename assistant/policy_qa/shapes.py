@@ -4,6 +4,7 @@ each side (a place or a document), with the frame → evidence → statements �
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ import numpy as np
 
 from assistant.citations import CitationList
 from assistant.models import Answer
+from assistant.policy_qa.answerability import Verdict
 from assistant.policy_qa.compose import Statement, compose_statements, marks
 from assistant.policy_qa.evidence import Evidence
 from assistant.policy_qa.frame import QuestionFrame, resolve_ellipsis, side_question, without_question_words
@@ -21,7 +23,9 @@ if TYPE_CHECKING:
     from assistant.policy_qa.answer import Assessed, PolicyQA
 
 ANAPHORA = re.compile(
-    r"这项|这个|这些|这类|这方面|该项|此项|上述|其中"
+    r"这项|这个|这些|这类|这方面|该项|此项|上述|其中"  # proximal demonstratives
+    r"|那项|那个|那些|那条|那类|那份"  # distal ones (受理之后那条信息)
+    r"|之后|此后|随后|然后|以后"  # what follows the first part's event (之后按什么标准管理)
 )  # a part that points back to the first
 SIDE_SILENT = "现有文件未就此作出规定。"
 
@@ -34,6 +38,7 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
     lines, answered, hits = [], 0, []
     cited: list[Statement] = []
     used: set[str] = set()
+    quoted: set[str] = set()  # the clauses earlier parts quoted
     anchor: tuple[str, ...] = ()
     first_silent = False
     wording = qa.model.wording_probability(question)  # the model was fitted on whole questions
@@ -48,7 +53,7 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
         same_topic = number > 1 and points_back(qa, part, part_frame)
         if same_topic:
             asked = f"{frame.parts[0]}，{asked}"
-        assessed = assess_part(qa, asked, part_frame, locality, anchor, wording)
+        assessed = assess_part(qa, asked, part_frame, locality, anchor, wording, quoted, used)
         hits += assessed.hits
         limit = line_limit(len(frame.parts))
         # Each part is answered by sentences of its own: one an earlier part quoted is not quoted again, but
@@ -66,6 +71,7 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
             answered += 1
             cited.append(statements[0])
             used.update(statements[0].sentences)
+            quoted.add(statements[0].passage.passage_id)
             lines.append(f"（{number}）" + lead_lines(statements[:1])[0])
             anchor = anchor or (statements[0].doc.doc_id,)
         else:
@@ -79,6 +85,15 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
             update={"refused": True, "text": MAIN_PART_SILENT.format(part=part_topic(frame.parts[0])) + answer.text}
         )
     return answer
+
+
+def continues_quoted_clause(evidence: list[Evidence], quoted: AbstractSet[str], used: AbstractSet[str]) -> bool:
+    """Is a later part best answered by another sentence of a clause an earlier part quoted? Parts of one
+    question follow one topic, and an article states it in consecutive sentences (企业应当于每年1月1日至6月30日
+    报送…。当年设立登记的企业，自下一年起报送…): such a part is answered even when its words alone are not
+    enough for the answerability model."""
+    fresh = [e for e in evidence if e.text not in used]
+    return bool(fresh) and fresh[0].hit.passage.passage_id in quoted
 
 
 def named_bodies(statements: list[Statement], used: set[str]) -> Statement | None:
@@ -126,12 +141,17 @@ def assess_part(
     locality: str | None,
     anchor: tuple[str, ...],
     wording: float,
+    quoted: AbstractSet[str] = frozenset(),
+    used: AbstractSet[str] = frozenset(),
 ) -> Assessed:
-    """A part in the first part's document when it names no place and that document answers it."""
+    """A part in the first part's document when it names no place and that document answers it — or when
+    its best sentence there continues a clause an earlier part quoted."""
     if anchor and not frame.localities:
         scoped = qa.assess(part, frame, locality, doc_ids=anchor, wording=wording)
         if scoped.verdict.answerable:
             return scoped
+        if continues_quoted_clause(scoped.evidence, quoted, used):
+            return replace(scoped, verdict=Verdict(True, scoped.verdict.probability, None))
     return qa.assess(part, frame, locality, wording=wording)
 
 
