@@ -130,12 +130,13 @@ def document_lines(
     own = doc_passages(doc, passages)
     if not own:
         return []
-    lines = [header_line(doc, citations, own, frame.question)]
+    # The answer first: what is asked (its basis, recipients, parts) before the document's general facts.
+    asked: list[str] = []
     aspects = set(frame.document_aspects)
     if "basis" in aspects:
-        lines += basis_lines(doc, own, citations)
+        asked += basis_lines(doc, own, citations)
     if "recipients" in aspects:
-        lines += recipients_line(doc, own, citations)
+        asked += recipients_line(doc, own, citations)
     if "parts" in aspects:
-        lines += parts_lines(doc, own, citations)
-    return lines
+        asked += parts_lines(doc, own, citations)
+    return [*asked, header_line(doc, citations, own, frame.question)]
