@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.policy_qa.compose import typed
-from assistant.policy_qa.evidence import usable
+from assistant.policy_qa.compose import continued_detail, typed
+from assistant.policy_qa.evidence import Evidence, usable, without_contrast
 from assistant.policy_qa.frame import document_aspects_of, frame_question
 from assistant.policy_qa.question import asks_amount, has_quantity
+from corpus import DocumentMeta, Locality, Passage
+from indexes import Hit
 
 LEAD = 150
 
@@ -101,3 +103,53 @@ def test_a_document_of_a_place_no_document_covers_is_not_answered_from_another(r
     answer = regs_assistant.ask("上海市社会信用条例是什么时候通过的？")
     assert answer.refused and "上海" in answer.text
     assert not regs_assistant.ask("山东省社会信用条例是什么时候开始施行的？").refused
+
+
+# --- 2026-12-03 (fourth session): graded amounts, set-aside phrases, parts that continue a clause ---------------
+
+
+def graded_article() -> tuple[Passage, DocumentMeta]:
+    """A synthetic penalty article of our own in the regulations' genre (a base and a graver amount)."""
+    text = (
+        "第四十条 违反本办法规定，信用服务机构未按规定报送信用报告的，由市发展改革部门责令改正，"
+        "处一千元以上五千元以下罚款；\n情节严重的，处五千元以上二万元以下罚款。"
+    )
+    doc = DocumentMeta("synthetic", "某市信用服务机构管理办法", "某市人民政府", (), (), None, Locality(), "办法")
+    return Passage("synthetic#0040", "synthetic", "第四十条", text, 0, len(text)), doc
+
+
+def test_a_graded_amount_is_answered_with_both_of_its_halves() -> None:
+    passage, doc = graded_article()
+    hit = Hit(passage, doc, 1.0)
+    base = Evidence(
+        "第四十条 违反本办法规定，信用服务机构未按规定报送信用报告的，由市发展改革部门责令改正，处一千元以上五千元以下罚款；",
+        hit, 0, 1.0, 0.9, 0.5,
+    )  # fmt: skip
+    graver = Evidence("情节严重的，处五千元以上二万元以下罚款。", hit, 0, 1.1, 0.9, 0.6)
+    frame = frame_question("信用服务机构不报送信用报告，罚多少钱？", [])
+    assert continued_detail(graver, [graver, base], frame) is base
+    assert continued_detail(base, [graver, base], frame) is graver
+    who = frame_question("信用服务机构不报送信用报告，由哪个部门处理？", [])
+    assert continued_detail(graver, [graver, base], who) is None
+
+
+def test_a_phrase_the_question_sets_aside_is_not_what_it_asks_about() -> None:
+    assert without_contrast("除了市场监管部门，其他部门的处罚信息放在哪里公示？") == "其他部门的处罚信息放在哪里公示？"
+    assert without_contrast("除税务部门以外，哪些部门要共享信息？") == "哪些部门要共享信息？"
+    assert without_contrast("违规删除信用信息的，罚多少？") == "违规删除信用信息的，罚多少？"  # 删除 is a word
+
+
+def test_a_later_part_continuing_the_article_of_the_first_is_answered_from_it(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = regs_assistant.ask(
+        "在深圳，信用主体觉得公共信用信息的处理侵犯了自己的权益，可以怎么救济？申请复议或者起诉期间，那些信用信息会怎么处理？"
+    )
+    assert not answer.refused
+    first, _, second = answer.text.partition("（2）")
+    assert "行政复议" in first
+    assert "标注" in second.split("依据：")[0]
+
+
+def test_a_document_basis_question_starts_with_the_basis(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("常州新北区那份实施意见是根据哪个文件制定的？")
+    assert answer.text.startswith("文件依据"), answer.text[:80]
+    assert "〔2019〕35号" in answer.text[:LEAD]

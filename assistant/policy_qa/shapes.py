@@ -64,7 +64,7 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
             answered += 1
             lines.append(f"（{number}）{back.note}{marks([citations.cite(back.passage)])}")
             continue
-        fresh = continuing([e for e in assessed.evidence if e.text not in used], following(qa, quoted))
+        fresh = [e for e in assessed.evidence if e.text not in used]
         assessed = replace(assessed, evidence=fresh or assessed.evidence)
         statements = qa.statements(asked, part_frame, assessed, citations, limit)
         if assessed.verdict.answerable and statements:
@@ -85,30 +85,6 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
             update={"refused": True, "text": MAIN_PART_SILENT.format(part=part_topic(frame.parts[0])) + answer.text}
         )
     return answer
-
-
-CONTINUATION_BONUS = 0.04  # what a sentence gains for continuing the clauses earlier parts quoted
-
-
-def following(qa: PolicyQA, quoted: AbstractSet[str]) -> set[str]:
-    """The clauses earlier parts quoted and the clause after each in its document (the next step of a
-    procedure is the next article: 受理 → 标注 → 核查)."""
-    found = set(quoted)
-    for passage_id in quoted:
-        at = qa.index[passage_id]
-        if at + 1 < len(qa.passages) and qa.passages[at + 1].doc_id == qa.passages[at].doc_id:
-            found.add(qa.passages[at + 1].passage_id)
-    return found
-
-
-def continuing(evidence: list[Evidence], clauses: AbstractSet[str]) -> list[Evidence]:
-    """A later part's evidence, sentences of `clauses` (those continuing the earlier parts) raised a little."""
-    if not clauses:
-        return evidence
-    raised = [
-        replace(e, score=e.score + CONTINUATION_BONUS) if e.hit.passage.passage_id in clauses else e for e in evidence
-    ]
-    return sorted(raised, key=lambda e: -e.score)
 
 
 def continues_quoted_clause(evidence: list[Evidence], quoted: AbstractSet[str], used: AbstractSet[str]) -> bool:
