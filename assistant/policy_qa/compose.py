@@ -34,6 +34,7 @@ MIRROR_SHARE = 0.8  # share of a table row's character pairs found in a sentence
 _HEADING_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.．、]")
 _DEFINING = re.compile(r"是指|所称|指的是|是[^，。；]{0,20}的统称")
 PREFERRED_ASPECTS = ("definition",)  # the defining sentence is preferred; without one, the best sentence
+_CHANNEL = re.compile(r"网站|网址|平台|系统|门户|网上|网络|客户端|小程序|公众号|窗口|栏目|专栏|“[^”]{2,12}”")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年内|月底|前完成|之前|以前")
 
 
@@ -85,6 +86,8 @@ def typed(evidence: Sequence[Evidence], frame: QuestionFrame, window: int = TYPE
     floor = evidence[0].score - TYPED_MARGIN
     near = [e for k, e in enumerate(evidence) if k < window or e.score >= floor]
     fitting = [e for e in near if aspect_present(frame, e.text)]
+    if frame.asks_channel:  # 哪个网站: only a sentence that names a channel answers
+        fitting = [e for e in fitting if _CHANNEL.search(e.text)]
     if frame.main_aspect in PREFERRED_ASPECTS:  # a preference, never a reason to refuse
         return fitting or near
     return fitting

@@ -171,6 +171,12 @@ class QuestionFrame:
         return bool(self.document_aspects)
 
     @property
+    def asks_channel(self) -> bool:
+        """Does the question ask where online something is done (哪个网站, 网址, 在哪里下载)? Its answer names
+        the channel; a clause that only says 向社会公布 does not answer it."""
+        return bool(_CHANNEL_ASKED.search(self.question))
+
+    @property
     def asks_article(self) -> bool:
         """Does the question ask which article says something ("哪一条规定了…")? Its answer names the article."""
         return bool(_ARTICLE_ASKED.search(self.question))
@@ -186,6 +192,11 @@ def aspects_of(text: str) -> tuple[str, ...]:
     return tuple(name for name, pattern in ASPECT_PATTERNS if pattern.search(text))
 
 
+# an online channel asked for by name: 哪个网站/平台/系统, 什么网址, 在哪里下载/查询
+_CHANNEL_ASKED = re.compile(
+    r"哪个(网站|网|平台|系统|网址|栏目|客户端)|什么(网站|平台|网址|系统|栏目)|网址"
+    r"|(在|从|去|到|上)哪(里|儿)?(可以|能)?(下载|查询|查到|查看|找到|获取|看到)"
+)
 _ARTICLE_ASKED = re.compile(r"哪[一个]?条(?!件)|第几条|哪[一个]?款|哪个条款|什么条款")
 
 
