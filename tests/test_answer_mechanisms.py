@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.policy_qa.compose import continued_detail, typed
+from assistant.policy_qa.compose import continued_detail, defined_term, defining_sentence, typed
 from assistant.policy_qa.evidence import Evidence, usable, without_contrast
 from assistant.policy_qa.frame import document_aspects_of, frame_question
 from assistant.policy_qa.question import asks_amount, has_quantity
@@ -153,3 +153,29 @@ def test_a_document_basis_question_starts_with_the_basis(assistant) -> None:  # 
     answer = assistant.ask("常州新北区那份实施意见是根据哪个文件制定的？")
     assert answer.text.startswith("文件依据"), answer.text[:80]
     assert "〔2019〕35号" in answer.text[:LEAD]
+
+
+def test_a_channel_question_is_answered_by_the_clause_naming_the_channel_or_refused(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    named = regs_assistant.ask("浙江的严重失信名单在哪个网站可以查到？")
+    assert not named.refused and "信用信息服务平台" in named.text[:LEAD]
+    # 台州's regulation has the plan drawn up (编制企业信用发展规划) but names no site to download it from
+    assert regs_assistant.ask("台州的企业信用发展规划全文在哪个网站可以下载？").refused
+
+
+def test_a_channel_is_asked_only_with_a_where_online_interrogative() -> None:
+    assert frame_question("信用承诺书格式文本在哪个网站可以下载？", []).asks_channel
+    assert frame_question("官方网址是什么？", []).asks_channel
+    assert not frame_question("失信惩戒措施由哪个部门实施？", []).asks_channel
+
+
+def test_a_definition_question_is_answered_by_the_article_defining_the_longest_term_it_names() -> None:
+    assert defined_term("本条例所称守信激励对象，是指信用状况良好的信用主体。") == "守信激励对象"
+    assert defined_term("第三条 信用报告是指信用服务机构出具的书面报告。") == "信用报告"
+    assert defined_term("信用服务机构应当建立健全内部管理制度。") is None
+    passage, doc = graded_article()
+    hit = Hit(passage, doc, 1.0)
+    broad = Evidence("本办法所称信用，是指主体履约守诺的状态。", hit, 0, 1.2, 0.9, 0.6)
+    narrow = Evidence("本办法所称信用报告，是指信用服务机构出具的书面报告。", hit, 3, 1.0, 0.9, 0.4)
+    other = Evidence("信用服务机构出具信用报告应当客观公正。", hit, 0, 1.3, 0.9, 0.7)
+    assert defining_sentence([other, broad, narrow], "信用报告是什么意思？") is narrow
+    assert defining_sentence([other], "信用报告是什么意思？") is None

@@ -86,11 +86,35 @@ def typed(evidence: Sequence[Evidence], frame: QuestionFrame, window: int = TYPE
     floor = evidence[0].score - TYPED_MARGIN
     near = [e for k, e in enumerate(evidence) if k < window or e.score >= floor]
     fitting = [e for e in near if aspect_present(frame, e.text)]
+    if frame.main_aspect == "definition":  # the article defining the very term asked, wherever it ranks
+        defining = defining_sentence(evidence, frame.question)
+        if defining is not None:
+            fitting = [defining, *(e for e in fitting if e is not defining)]
     if frame.asks_channel:  # 哪个网站: only a sentence that names a channel answers
         fitting = [e for e in fitting if _CHANNEL.search(e.text)]
     if frame.main_aspect in PREFERRED_ASPECTS:  # a preference, never a reason to refuse
         return fitting or near
     return fitting
+
+
+_DEFINED_TERM = (
+    re.compile(r"(?:所称|所说的)“?([^，,。；;“”\s]{2,24}?)”?[，,]?(?:是指|指的是)"),  # 本条例所称X，是指
+    re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条\s*)?“?([^，,。；;“”\s]{2,24}?)”?[，,]?(?:是指|指的是)"),  # X是指
+)
+
+
+def defined_term(sentence: str) -> str | None:
+    """The term a sentence defines (本条例所称信用服务机构，是指… → 信用服务机构), if it defines one."""
+    for pattern in _DEFINED_TERM:
+        if (match := pattern.search(sentence.strip())) is not None:
+            return match.group(1)
+    return None
+
+
+def defining_sentence(evidence: Sequence[Evidence], question: str) -> Evidence | None:
+    """The best sentence defining the longest term the question names (社会信用信息 before 社会信用)."""
+    found = [(term, e) for e in evidence if (term := defined_term(e.text)) and term in question]
+    return max(found, key=lambda pair: (len(pair[0]), pair[1].score))[1] if found else None
 
 
 def following_clauses(passage: Passage, passages: Sequence[Passage], index: dict[str, int]) -> list[Passage]:
