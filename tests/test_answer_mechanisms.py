@@ -6,9 +6,18 @@ dev-set question.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from assistant.policy_qa.compose import continued_detail, defined_term, defining_sentence, typed
+from assistant.policy_qa.compose import (
+    actor_of,
+    continued_detail,
+    defined_term,
+    defining_sentence,
+    new_actor,
+    typed,
+)
 from assistant.policy_qa.evidence import Evidence, usable, without_contrast
 from assistant.policy_qa.frame import document_aspects_of, frame_question
 from assistant.policy_qa.question import asks_amount, has_quantity
@@ -179,3 +188,16 @@ def test_a_definition_question_is_answered_by_the_article_defining_the_longest_t
     other = Evidence("信用服务机构出具信用报告应当客观公正。", hit, 0, 1.3, 0.9, 0.7)
     assert defining_sentence([other, broad, narrow], "信用报告是什么意思？") is narrow
     assert defining_sentence([other], "信用报告是什么意思？") is None
+
+
+def test_a_who_answer_names_a_body_the_question_did_not_name_already() -> None:
+    assert actor_of("第十二条 县级以上人民政府民政部门应当会同有关部门建立信用档案。") == "县级以上人民政府民政部门"
+    assert actor_of("鼓励行业协会与信用服务机构开展合作。") is None
+    passage, doc = graded_article()
+    hit = Hit(passage, doc, 1.0)
+    restated = Evidence("市场监督管理部门应当按照“谁受理、谁审核”的原则审核信用报告。", hit, 0, 1.20, 0.9, 0.7)
+    named = Evidence("受理机构应当当场审核信用报告。", hit, 0, 1.12, 0.9, 0.5)
+    far = Evidence("登记机关应当审核信用报告。", hit, 0, 0.90, 0.9, 0.3)
+    frame = replace(frame_question("市场监管局内部，信用报告由谁审核？", []), synonyms=("市场监督管理",))
+    assert new_actor([restated, named, far], restated, frame) is named
+    assert new_actor([restated, far], restated, frame) is None  # too far below the best to stand in for it

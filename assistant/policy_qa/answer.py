@@ -86,6 +86,7 @@ class PolicyQA:
         """The question's frame; places that mean the same documents count once ("舞阳那份河南方案": the
         河南 plan in the corpus is the one 舞阳 forwards), so only places with different documents compare."""
         frame = frame_question(question, self.tagged(question))
+        frame = replace(frame, synonyms=tuple(self.retriever.tokenizer.synonym_terms(question)))
         if len(frame.localities) < 2:
             return frame
         distinct: dict[frozenset[str], str] = {}

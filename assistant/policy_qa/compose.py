@@ -254,7 +254,7 @@ def choose_evidence(evidence: Sequence[Evidence], frame: QuestionFrame) -> list[
         return []
     best = body_clause(fitting[0], evidence)
     if frame.main_aspect == "who":
-        best = naming_units(evidence, best) or best
+        best = naming_units(evidence, best) or new_actor(evidence, best, frame) or best
     chosen = [best]
     for other in fitting[1:]:
         if other.hit.passage.passage_id == best.hit.passage.passage_id:
@@ -302,6 +302,58 @@ def naming_units(evidence: Sequence[Evidence], best: Evidence, window: int = 10)
             return None
         passage = candidate.hit.passage
         if passage.lead_units or passage.responsible_units:
+            return candidate
+    return None
+
+
+ACTOR_MARGIN = 0.12  # a sentence naming who acts may stand in for a better one whose actor the question named
+# the body a sentence makes act: its subject before 应当/负责/可以… (县级以上人民政府发展改革部门应当会同…)
+_ACTOR = re.compile(
+    r"(?:^|[，。；：])(?:第[一二三四五六七八九十百零〇]+条\s*)?"
+    r"([^，。；：、\s]{0,22}?(?:部门|机构|单位|机关|委员会|局|中心|政府|法院|办公室))(?:应当|负责|可以|会同|依法|按照)"
+)
+_ACTOR_SUFFIX = re.compile(r"(?:部门|机构|单位|机关|委员会|局|中心|政府|法院|办公室)$")
+_GENERIC_ACTOR = re.compile(r"^(?:有关|相关|其他|各|其|本)")
+
+
+def actor_of(sentence: str) -> str | None:
+    """The body a sentence makes act (its subject before 应当/负责/可以), if it names one."""
+    match = _ACTOR.search(sentence.strip())
+    return match.group(1) if match else None
+
+
+_NAMED_BODY = re.compile(r"[^，。；：、\s的与和及或对向由]{1,20}?(?:部门|机构|单位|机关|委员会|局|中心|办公室)")
+_BROAD_BODY = re.compile(r"^.{0,4}?(?:有关|相关|其他|各)")  # 有关部门, 各级国家机关, 鼓励有关部门
+
+
+def names_specific_body(sentence: str, known: str) -> bool:
+    """Does the sentence name, anywhere (向公共信用信息提供单位提出…), a specific body the question does not?"""
+    for body in _NAMED_BODY.findall(sentence):
+        core = _ACTOR_SUFFIX.sub("", body)
+        if not _BROAD_BODY.match(body) and body not in known and len(core) >= 2 and core not in known:
+            return True
+    return False
+
+
+def new_actor(evidence: Sequence[Evidence], best: Evidence, frame: QuestionFrame, window: int = 10) -> Evidence | None:
+    """For a who question whose best sentence makes no body act, or one the question already names
+    (市场监管局内部…由谁录入 → 市场监督管理部门应当…): the best sentence, scoring nearly as well, whose actor is
+    a body the question does not name (办案机构应当及时准确录入…) — a who answer names someone new."""
+    known = frame.question + "".join(frame.synonyms)
+
+    def names_new(sentence: str) -> bool:
+        actor = actor_of(sentence)
+        if not actor or _GENERIC_ACTOR.match(actor):
+            return False
+        core = _ACTOR_SUFFIX.sub("", actor)
+        return actor not in known and (len(core) < 2 or core not in known)
+
+    if names_new(best.text) or names_specific_body(best.text, known):
+        return None
+    for candidate in evidence[:window]:
+        if candidate.score < best.score - ACTOR_MARGIN:
+            return None
+        if candidate is not best and names_new(candidate.text):
             return candidate
     return None
 

@@ -157,6 +157,7 @@ class QuestionFrame:
     shape: QuestionShape
     unit: str | None = None  # the measure word a how-many question asks in
     level: str | None = None  # district / county / city / province when spoken of without a place name
+    synonyms: tuple[str, ...] = ()  # the corpus terms its words stand for (市场监管 → 市场监督管理)
 
     @property
     def main_aspect(self) -> str:
