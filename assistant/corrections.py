@@ -92,7 +92,6 @@ def correct_store(store: CorpusStore, corrections: dict[str, dict[str, Any]]) ->
     metas = store.documents()
     corrected = [apply_corrections(m, corrections.get(m.doc_id, {})) for m in metas]
     changed = sum(1 for a, b in zip(metas, corrected, strict=True) if a != b)
-    if changed:
-        texts = {m.doc_id: store.text(m.doc_id) for m in metas}
-        store.write(corrected, texts, store.passages(), store.table_rows(), store.read_manifest())
+    if changed:  # only the manifest is rewritten: the documents' shards stay as they are
+        store.update_metadata([b for a, b in zip(metas, corrected, strict=True) if a != b])
     return changed

@@ -25,7 +25,7 @@ from corpus.normalize import clean_span, fold
 from corpus.parse import parse_document
 from corpus.pipeline import IngestReport, bundled_corpus_dir, ingest, ingested_roots
 from corpus.sections import section_tree
-from corpus.store import CorpusStore
+from corpus.store import CorpusStore, StoredDocument
 
 __all__ = [
     "Clause",
@@ -39,6 +39,7 @@ __all__ = [
     "ParsedDocument",
     "Passage",
     "SectionNode",
+    "StoredDocument",
     "TableRow",
     "Units",
     "bundled_corpus_dir",

@@ -11,9 +11,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.loaders import SUPPORTED_SUFFIXES, LoaderError, load_document
-from corpus.models import ParsedDocument, Passage, TableRow
+from corpus.models import ParsedDocument
 from corpus.parse import parse_document
-from corpus.store import PARSER_VERSION, CorpusStore
+from corpus.store import PARSER_VERSION, CorpusStore, StoredDocument
 
 
 @dataclass(slots=True)
@@ -56,34 +56,29 @@ def source_hashes(files: list[Path]) -> dict[str, str]:
     return {str(p.resolve()): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
-def _count(report: IngestReport, documents: int, passages: list[Passage], table_rows: int) -> IngestReport:
-    report.documents, report.passages, report.table_rows = documents, len(passages), table_rows
-    report.units = len({u for p in passages for u in (*p.lead_units, *p.responsible_units)})
+def _count(report: IngestReport, entries: list[StoredDocument]) -> IngestReport:
+    report.documents = len(entries)
+    report.passages = sum(e.passages for e in entries)
+    report.table_rows = sum(e.table_rows for e in entries)
+    report.units = len({u for e in entries for u in e.units})
     return report
 
 
-def unchanged_documents(store: CorpusStore, hashes: dict[str, str]) -> dict[str, ParsedDocument]:
-    """What the store holds of source files that are byte-for-byte the same now, by source path.
+def unchanged_documents(store: CorpusStore, hashes: dict[str, str]) -> dict[str, StoredDocument]:
+    """The store's entries of source files that are byte-for-byte the same now, by source path.
 
-    Only the stored parts come back (metadata, raw text, passages, table rows), which is all a store keeps.
+    Nothing but the manifest is read: an unchanged document keeps its shards as they are.
     """
     previous = store.read_manifest()
     if previous.get("parser_version") != PARSER_VERSION:
         return {}
     sources = previous.get("sources", {})
-    passages: dict[str, list[Passage]] = {}
-    for passage in store.passages():
-        passages.setdefault(passage.doc_id, []).append(passage)
-    rows: dict[str, list[TableRow]] = {}
-    for doc_id, row in store.table_rows():
-        rows.setdefault(doc_id, []).append(row)
     kept = {}
-    for meta in store.documents():
+    for entry in store.entries():
+        meta = entry.meta
         key = str(Path(meta.source_path).resolve()) if meta.source_path else ""
         if key and sources.get(key) is not None and sources.get(key) == hashes.get(key):
-            text = store.text(meta.doc_id)
-            doc_rows, doc_passages = tuple(rows.get(meta.doc_id, [])), tuple(passages.get(meta.doc_id, []))
-            kept[meta.source_path] = ParsedDocument(meta, text, (), doc_rows, doc_passages)
+            kept[meta.source_path] = entry
     return kept
 
 
@@ -91,7 +86,8 @@ def ingest(paths: list[Path], store: CorpusStore, force: bool = False, progress:
     """Parse every supported file under `paths` into `store`; a no-op when nothing changed.
 
     Files whose bytes did not change since the last ingest are taken over from the store, not parsed again
-    (unless `force`), so adding, changing or removing one document parses that document only.
+    (unless `force`), so adding, changing or removing one document parses that document only, and the store
+    writes that document's shards and its manifest only (corpus/store.py).
     """
     files = discover(paths)
     hashes = source_hashes([f for f in files if f.is_file()])
@@ -103,9 +99,9 @@ def ingest(paths: list[Path], store: CorpusStore, force: bool = False, progress:
     report = IngestReport()
     if not force and store.read_manifest() == manifest:
         report.unchanged = True
-        return _count(report, len(store.documents()), store.passages(), len(store.table_rows()))
+        return _count(report, store.entries())
     previous = {} if force else unchanged_documents(store, hashes)
-    parsed: list[ParsedDocument] = []
+    parsed: list[ParsedDocument | StoredDocument] = []
     seen_ids: set[str] = set()
     for path in tqdm(files, desc="解析文档", unit="份", disable=not progress):
         doc_id = doc_id_for(path)
@@ -123,12 +119,4 @@ def ingest(paths: list[Path], store: CorpusStore, force: bool = False, progress:
             report.parsed += 1
         except (LoaderError, OSError, ValueError) as exc:
             report.skipped.append((str(path), str(exc)))
-    store.write(
-        [d.meta for d in parsed],
-        {d.meta.doc_id: d.raw_text for d in parsed},
-        [p for d in parsed for p in d.passages],
-        [(d.meta.doc_id, r) for d in parsed for r in d.table_rows],
-        manifest,
-    )
-    passages = [p for d in parsed for p in d.passages]
-    return _count(report, len(parsed), passages, sum(len(d.table_rows) for d in parsed))
+    return _count(report, store.write_documents(parsed, manifest))

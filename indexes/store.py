@@ -3,8 +3,9 @@
 `build_index` writes a new version under the index root and publishes it (indexes/versions.py); loading a
 root reads the version its pointer names. Vectors and BM25 token lists come through content-addressed caches
 beside the index root (indexes/embedding_cache.py, indexes/token_cache.py), so a rebuild after adding,
-changing or removing one document embeds and tokenizes only that document's new texts; the BM25 matrix, the
-faiss matrix and the sentence table are then rebuilt whole from them (no model, no jieba involved).
+changing or removing one document embeds and tokenizes only that document's new texts. The BM25 statistics
+of the published version are carried over row by row and only the new texts' rows added (indexes/sparse_build.py);
+the faiss matrix and the sentence table are rebuilt whole from the cache (no model, no jieba involved).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from corpus.models import DocumentMeta, Passage
-from indexes import token_cache
 from indexes.dense import DenseIndex
 from indexes.embedders import Embedder, LocalEmbedder, fill_cache
 from indexes.embedding_cache import open_cache, text_keys
@@ -27,6 +27,7 @@ from indexes.encoders import Encoder
 from indexes.hybrid import HybridRetriever, index_text
 from indexes.sentences import SentenceTable, load_sentences, save_sentence_table, sentence_vectors_path
 from indexes.sparse import SparseIndex
+from indexes.sparse_build import plan_sparse
 from indexes.tokenizer import ChineseTokenizer
 from indexes.versions import POINTER, current_version, discard, new_version, publish
 
@@ -82,7 +83,8 @@ def build_index(
     results are appended to the cache as they arrive, so a killed build resumes where it stopped. Likewise
     passage texts are tokenized for BM25 only when the token cache does not hold them. Both caches only
     grow by a shard of what is new. The faiss matrix and the sentence vectors are copied from the cache's
-    memory-mapped shards a chunk at a time. `snapshot` may add files to the version before it is published.
+    memory-mapped shards a chunk at a time. BM25 takes the published version's term statistics for the texts
+    it indexed and tokenizes only the others. `snapshot` may add files to the version before it is published.
     """
     watch = Stopwatch()
     texts = [index_text(p, documents[p.doc_id]) for p in passages]
@@ -97,9 +99,9 @@ def build_index(
     embedded = fill_cache(cache, keys, all_texts, embedder, flush_every)
     located = cache.locate(keys)
     watch.lap("embedding")
-    tokenized = token_cache.tokenize_with_cache(token_cache.cache_path(folder, tokenizer), tokenizer, texts)
+    plan = plan_sparse(folder, tokenizer, texts)
     watch.lap("tokens")
-    sparse = SparseIndex.build(tokenized.token_lists)
+    sparse = plan.assemble()
     watch.lap("bm25")
     version, target = new_version(folder)
     try:
@@ -123,7 +125,7 @@ def build_index(
             **expected_manifest(passages, encoder, tokenizer, table),
             "version": version,
             "embedded": embedded,
-            "tokenized": tokenized.tokenized,
+            "tokenized": plan.tokenized.tokenized,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         watch.lap("manifest")

@@ -202,6 +202,15 @@ def tokenize_with_cache(folder: Path, tokenizer: ChineseTokenizer, texts: Sequen
     return tokenized
 
 
+def tokenize_and_append(folder: Path, tokenizer: ChineseTokenizer, texts: Sequence[str]) -> Tokenized:
+    """Token lists of `texts` from the tokenizer itself, appended as one shard without reading the others
+    (for a build that takes every other text's terms from the index before: a few new texts need no cache
+    read; a text already cached is stored again, and `concat` lets the later shard win)."""
+    tokenized = cached_tokenize(tokenizer, texts, TokenCache.empty())
+    append_shard(folder, fresh_only(tokenized), tokenizer)
+    return tokenized
+
+
 def compact(folder: Path, tokenizer: ChineseTokenizer, keep: Sequence[str] | None = None) -> tuple[int, int]:
     """Rewrite the shards as one, keeping every entry or only those of the texts `keep`; then delete the old
     shards, unreadable ones and a single file of the layout before. Returns (entries kept, dropped)."""

@@ -191,11 +191,11 @@ def test_probe_sets_written_apart_from_the_dev_sets_stay_above_their_floors(assi
 
 # qa_regs_dev (the six development regulations, with the five plans loaded too): floors just under what
 # `credit-assistant eval run` reaches on the eleven-document corpus (README table), both halves.
-REGS_FLOORS = {  # reached 2026-12-03 (third session): tune 0.787 / 0.000 / 1.000, check 0.729 / 0.020 / 0.875
-    "tune": {"strict_pass": 0.75, "false_refusal_rate": 0.03, "refusal_recall": 0.85, "hybrid_recall@5": 0.92},
-    "check": {"strict_pass": 0.70, "false_refusal_rate": 0.05, "refusal_recall": 0.85, "hybrid_recall@5": 0.93},
+REGS_FLOORS = {  # reached 2026-12-03 (fourth session): tune 0.820 / 0.000 / 1.000, check 0.881 / 0.020 / 1.000
+    "tune": {"strict_pass": 0.80, "false_refusal_rate": 0.03, "refusal_recall": 0.95, "hybrid_recall@5": 0.92},
+    "check": {"strict_pass": 0.86, "false_refusal_rate": 0.05, "refusal_recall": 0.95, "hybrid_recall@5": 0.93},
 }
-ANSWER_SHAPE_FLOORS = {"answer_lead": 0.58, "answer_chars_median": 240}  # reached 0.615 and 191 on qa_regs_dev
+ANSWER_SHAPE_FLOORS = {"answer_lead": 0.69, "answer_chars_median": 210}  # reached 0.712 and 187 on qa_regs_dev
 
 
 @pytest.mark.slow

@@ -88,12 +88,21 @@ def test_rebuild_after_adding_a_document_tokenizes_only_its_texts(
     new = texts_of(added.passages, documents) - texts_of(passages[: -len(added.passages)], documents)
     assert new and set(tokenizer.texts) == new and len(tokenizer.texts) == len(new) == manifest["tokenized"]
 
-    # Removed, then added back: its entries are still cached (as many unused entries are kept as used).
+    # Removed: nothing to tokenize. Added back: its texts are tokenized again, since the version before no
+    # longer holds their rows and a build that carries the BM25 statistics over does not read the cache.
     tokenizer.texts.clear()
     passages, documents = corpus_of(before)
     assert build(folder, passages, documents, tokenizer)["tokenized"] == 0
     passages, documents = corpus_of([*before, added])
-    assert build(folder, passages, documents, tokenizer)["tokenized"] == 0 and tokenizer.texts == []
+    assert (
+        build(folder, passages, documents, tokenizer)["tokenized"] == len(new) and set(tokenizer.texts) == new
+    )
+
+    # A first build in another index folder beside it reads the same cache: nothing to tokenize.
+    tokenizer.texts.clear()
+    assert (
+        build(tmp_path / "other", passages, documents, tokenizer)["tokenized"] == 0 and tokenizer.texts == []
+    )
 
 
 def test_changing_one_passage_tokenizes_that_passage_only(
@@ -189,12 +198,13 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(
         damaged(next(embedding_shards_path(folder, HashEncoder()).glob("*.vectors.npy")), how)
     assert len(tc.read_cache(path, tokenizer)) == 0 and len(tc.read_shards(folder_of_shards, tokenizer)) == 0
     tokenizer.texts.clear()
-    manifest = build(folder, passages, documents, tokenizer)
+    # Built into a new index folder beside the first (the same caches, no version to carry BM25 over from).
+    manifest = build(tmp_path / "again", passages, documents, tokenizer)
     assert set(tokenizer.texts) == texts_of(passages, documents) and manifest["tokenized"] == len(
         tokenizer.texts
     )
     tokenizer.texts.clear()
-    assert build(folder, passages, documents, tokenizer)["tokenized"] == 0  # a new shard holds them all
+    assert build(tmp_path / "third", passages, documents, tokenizer)["tokenized"] == 0  # a new shard has them
     assert not list(path.parent.glob("*.tmp"))
 
 
