@@ -178,28 +178,14 @@ def compose_statements(
     index: dict[str, int],
     relevance: Relevance | None = None,
     lead_limit: int = LEAD_MAX,
-    side_by_side: bool = False,
 ) -> list[Statement]:
-    """What the sources say for one (sub-)question, best first; [] when no evidence fits the aspect.
-    `side_by_side`: one side of a comparison, whose lead shares the answer's first lines with the others'."""
+    """What the sources say for one (sub-)question, best first; [] when no evidence fits the aspect."""
     chosen = choose_evidence(evidence, frame)
     scorer = relevance or (lambda text: 0.0)
     return [
-        statement(e, frame, citations, passages, index, scorer, joining(e, evidence, frame, lead_limit, side_by_side), lead_limit)
+        statement(e, frame, citations, passages, index, scorer, companion(e, evidence, frame), lead_limit)
         for e in chosen
     ]
-
-
-def joining(
-    best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame, lead_limit: int, side_by_side: bool
-) -> Evidence | None:
-    """The companion that joins the best sentence's lead. On one side of a comparison only when both fit the
-    side's share of the lead (a graded amount's other half always joins): sides are read one against the
-    other, and a second sentence pushes the next side out of the answer's first lines."""
-    found = companion(best, evidence, frame)
-    if found is None or not side_by_side or continued_detail(best, evidence, frame) is found:
-        return found
-    return found if len(plain(best.text)) + len(plain(found.text)) <= lead_limit else None
 
 
 COMPANION_MARGIN = 0.08  # a second sentence of the same clause this close to the best joins the lead

@@ -174,7 +174,7 @@ def compare(qa: PolicyQA, question: str, frame: QuestionFrame, sides: list[Side]
     for (side, assessed), on_side in zip(assessed_sides, on_sides, strict=True):
         hits += assessed.hits
         statements = compose_statements(
-            aligned(on_side, anchor), frame, citations, qa.passages, qa.index, relevance, line_limit(len(sides)), True
+            aligned(on_side, anchor), frame, citations, qa.passages, qa.index, relevance, line_limit(len(sides))
         )
         if assessed.verdict.answerable and statements:
             answered += 1
