@@ -127,14 +127,18 @@ def graded_article() -> tuple[Passage, DocumentMeta]:
     return Passage("synthetic#0040", "synthetic", "第四十条", text, 0, len(text)), doc
 
 
-def test_a_graded_amount_is_answered_with_both_of_its_halves() -> None:
+def said(sentence: str, score: float, lexical: float, rank: int = 0) -> Evidence:
+    """A sentence as evidence from the synthetic article (dense similarity 0.9), at the given scores."""
     passage, doc = graded_article()
-    hit = Hit(passage, doc, 1.0)
-    base = Evidence(
+    return Evidence(sentence, Hit(passage, doc, 1.0), rank, score, 0.9, lexical)
+
+
+def test_a_graded_amount_is_answered_with_both_of_its_halves() -> None:
+    base = said(
         "第四十条 违反本办法规定，信用服务机构未按规定报送信用报告的，由市发展改革部门责令改正，处一千元以上五千元以下罚款；",
-        hit, 0, 1.0, 0.9, 0.5,
+        1.0, 0.5,
     )  # fmt: skip
-    graver = Evidence("情节严重的，处五千元以上二万元以下罚款。", hit, 0, 1.1, 0.9, 0.6)
+    graver = said("情节严重的，处五千元以上二万元以下罚款。", 1.1, 0.6)
     frame = frame_question("信用服务机构不报送信用报告，罚多少钱？", [])
     assert continued_detail(graver, [graver, base], frame) is base
     assert continued_detail(base, [graver, base], frame) is graver
@@ -181,11 +185,9 @@ def test_a_definition_question_is_answered_by_the_article_defining_the_longest_t
     assert defined_term("本条例所称守信激励对象，是指信用状况良好的信用主体。") == "守信激励对象"
     assert defined_term("第三条 信用报告是指信用服务机构出具的书面报告。") == "信用报告"
     assert defined_term("信用服务机构应当建立健全内部管理制度。") is None
-    passage, doc = graded_article()
-    hit = Hit(passage, doc, 1.0)
-    broad = Evidence("本办法所称信用，是指主体履约守诺的状态。", hit, 0, 1.2, 0.9, 0.6)
-    narrow = Evidence("本办法所称信用报告，是指信用服务机构出具的书面报告。", hit, 3, 1.0, 0.9, 0.4)
-    other = Evidence("信用服务机构出具信用报告应当客观公正。", hit, 0, 1.3, 0.9, 0.7)
+    broad = said("本办法所称信用，是指主体履约守诺的状态。", 1.2, 0.6)
+    narrow = said("本办法所称信用报告，是指信用服务机构出具的书面报告。", 1.0, 0.4, rank=3)
+    other = said("信用服务机构出具信用报告应当客观公正。", 1.3, 0.7)
     assert defining_sentence([other, broad, narrow], "信用报告是什么意思？") is narrow
     assert defining_sentence([other], "信用报告是什么意思？") is None
 
@@ -193,11 +195,9 @@ def test_a_definition_question_is_answered_by_the_article_defining_the_longest_t
 def test_a_who_answer_names_a_body_the_question_did_not_name_already() -> None:
     assert actor_of("第十二条 县级以上人民政府民政部门应当会同有关部门建立信用档案。") == "县级以上人民政府民政部门"
     assert actor_of("鼓励行业协会与信用服务机构开展合作。") is None
-    passage, doc = graded_article()
-    hit = Hit(passage, doc, 1.0)
-    restated = Evidence("市场监督管理部门应当按照“谁受理、谁审核”的原则审核信用报告。", hit, 0, 1.20, 0.9, 0.7)
-    named = Evidence("受理机构应当当场审核信用报告。", hit, 0, 1.12, 0.9, 0.5)
-    far = Evidence("登记机关应当审核信用报告。", hit, 0, 0.90, 0.9, 0.3)
+    restated = said("市场监督管理部门应当按照“谁受理、谁审核”的原则审核信用报告。", 1.20, 0.7)
+    named = said("受理机构应当当场审核信用报告。", 1.12, 0.5)
+    far = said("登记机关应当审核信用报告。", 0.90, 0.3)
     frame = replace(frame_question("市场监管局内部，信用报告由谁审核？", []), synonyms=("市场监督管理",))
     assert new_actor([restated, named, far], restated, frame) is named
     assert new_actor([restated, far], restated, frame) is None  # too far below the best to stand in for it

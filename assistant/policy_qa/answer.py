@@ -162,7 +162,7 @@ class PolicyQA:
             return compare(self, question, frame, sides)
         if len(frame.parts) > 1:
             return multi_part(self, question, frame, locality)
-        named = documents_named(self.with_synonyms(question), self.documents.values(), self.titles)
+        named = documents_named(self.with_synonyms(frame), self.documents.values(), self.titles)
         return self.single(question, frame, locality, named[0].doc_ids if len(named) == 1 else ())
 
     def sides(self, question: str, frame: QuestionFrame) -> list[Side]:
@@ -170,14 +170,15 @@ class PolicyQA:
         places = [
             Side(name, tuple(sorted(self.finder.documents_meant(name))), name) for name in frame.localities
         ]
-        named = documents_named(self.with_synonyms(question), self.documents.values(), self.titles)
+        named = documents_named(self.with_synonyms(frame), self.documents.values(), self.titles)
         return distinct_sides([*places, *named])
 
-    def with_synonyms(self, question: str) -> str:
-        """The question followed by the documents' terms for its words, so that a document named in
-        everyday words ("市场监管总局的处罚公示规定") is recognised by its title's and issuer's words."""
-        terms = self.retriever.tokenizer.synonym_terms(question)
-        return question + ("（" + "，".join(terms) + "）" if terms else "")
+    @staticmethod
+    def with_synonyms(frame: QuestionFrame) -> str:
+        """The question followed by the documents' terms for its words (read once, into the frame), so that a
+        document named in everyday words ("市场监管总局的处罚公示规定") is recognised by its title's and issuer's words."""
+        terms = frame.synonyms
+        return frame.question + ("（" + "，".join(terms) + "）" if terms else "")
 
     def own_documents(self, place: str) -> tuple[str, ...]:
         """The documents a place named as a side means: its own and those of the divisions above it, not the
@@ -248,7 +249,7 @@ class PolicyQA:
 
     def document_asked(self, question: str, frame: QuestionFrame) -> DocumentMeta | None:
         """The document the question names; else the one of the named locality whose title shares most."""
-        by_name = documents_named(self.with_synonyms(frame.question), self.documents.values(), self.titles)
+        by_name = documents_named(self.with_synonyms(frame), self.documents.values(), self.titles)
         if len(by_name) == 1:
             return self.documents[by_name[0].doc_ids[0]]
         named = [d for d in self.documents.values() if any(locality_matches(n, d) for n in frame.localities)]

@@ -308,11 +308,13 @@ def naming_units(evidence: Sequence[Evidence], best: Evidence, window: int = 10)
 
 ACTOR_MARGIN = 0.12  # a sentence naming who acts may stand in for a better one whose actor the question named
 # the body a sentence makes act: its subject before 应当/负责/可以… (县级以上人民政府发展改革部门应当会同…)
+_OFFICE = "部门|机构|单位|机关|委员会|局|中心|办公室"  # how the name of a body ends
+_ACTING_BODY = f"{_OFFICE}|政府|法院"  # …and of one that may act in a sentence (县级以上人民政府应当…)
 _ACTOR = re.compile(
     r"(?:^|[，。；：])(?:第[一二三四五六七八九十百零〇]+条\s*)?"
-    r"([^，。；：、\s]{0,22}?(?:部门|机构|单位|机关|委员会|局|中心|政府|法院|办公室))(?:应当|负责|可以|会同|依法|按照)"
+    rf"([^，。；：、\s]{{0,22}}?(?:{_ACTING_BODY}))(?:应当|负责|可以|会同|依法|按照)"
 )
-_ACTOR_SUFFIX = re.compile(r"(?:部门|机构|单位|机关|委员会|局|中心|政府|法院|办公室)$")
+_ACTOR_SUFFIX = re.compile(rf"(?:{_ACTING_BODY})$")
 _GENERIC_ACTOR = re.compile(r"^(?:有关|相关|其他|各|其|本)")
 
 
@@ -322,7 +324,7 @@ def actor_of(sentence: str) -> str | None:
     return match.group(1) if match else None
 
 
-_NAMED_BODY = re.compile(r"[^，。；：、\s的与和及或对向由]{1,20}?(?:部门|机构|单位|机关|委员会|局|中心|办公室)")
+_NAMED_BODY = re.compile(rf"[^，。；：、\s的与和及或对向由]{{1,20}}?(?:{_OFFICE})")
 _BROAD_BODY = re.compile(r"^.{0,4}?(?:有关|相关|其他|各)")  # 有关部门, 各级国家机关, 鼓励有关部门
 
 
