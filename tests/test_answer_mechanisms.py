@@ -11,16 +11,21 @@ from dataclasses import replace
 import pytest
 
 from assistant.policy_qa.compose import (
+    COMPANION_MARGIN,
+    Statement,
     actor_of,
+    companion,
     continued_detail,
     defined_term,
     defining_sentence,
     new_actor,
     typed,
+    units_note,
 )
 from assistant.policy_qa.evidence import Evidence, usable, without_contrast
 from assistant.policy_qa.frame import document_aspects_of, frame_question
 from assistant.policy_qa.question import asks_amount, has_quantity
+from assistant.policy_qa.shapes import SIDE_COMPANION_MARGIN, unshown_clauses
 from corpus import DocumentMeta, Locality, Passage
 from indexes import Hit
 
@@ -201,3 +206,84 @@ def test_a_who_answer_names_a_body_the_question_did_not_name_already() -> None:
     frame = replace(frame_question("市场监管局内部，信用报告由谁审核？", []), synonyms=("市场监督管理",))
     assert new_actor([restated, named, far], restated, frame) is named
     assert new_actor([restated, far], restated, frame) is None  # too far below the best to stand in for it
+
+
+# --- 2026-12-04 (fifth session): leads that leave room for every part and side ---------------------------------
+
+
+def statement_of(lead: str, sentence: str) -> Statement:
+    passage, doc = graded_article()
+    return Statement(lead, (1,), doc, passage, sentences=(sentence,))
+
+
+def test_a_later_part_is_answered_by_the_clause_of_a_quoted_sentence_no_earlier_lead_showed() -> None:
+    """One long sentence of our own answers two parts in two of its clauses: the second part shows its clause."""
+    sentence = "市信用办负责全市信用修复工作的统筹协调，其所属的信用信息中心具体负责信用修复申请的受理和审核。"
+    first_lead = "市信用办负责全市信用修复工作的统筹协调…"
+    second = statement_of("…其所属的信用信息中心具体负责信用修复申请的受理和审核。", sentence)
+    assert unshown_clauses([second], {sentence}, [first_lead]) is second
+    assert unshown_clauses([statement_of(first_lead, sentence)], {sentence}, [first_lead]) is None  # shown already
+    assert unshown_clauses([second], set(), [first_lead]) is None  # a fresh sentence is answered as usual
+
+
+def test_a_who_note_lists_the_clauses_other_bodies_only_when_its_lead_names_none() -> None:
+    passage, _ = graded_article()
+    assert units_note(passage, "由市发展改革部门责令改正…") == ""
+    assert units_note(passage, "情节严重的，处五千元以上二万元以下罚款。") == ""  # the clause names no body ending
+
+
+def test_a_which_document_question_is_told_apart_from_a_which_article_one() -> None:
+    governs = frame_question("企业年度报告的报送和公示，按照哪部法规执行？", [])
+    assert governs.asks_document and not governs.asks_article
+    assert frame_question("涉企信息要按哪个条例来公示？", []).asks_document
+    assert not frame_question("涉企信息要按哪个条例来公示？", []).asks_article
+    assert frame_question("哪一条规定了信用修复？", []).asks_article
+    assert not frame_question("信用修复要满足哪些条件？", []).asks_document
+
+
+def test_a_document_question_naming_a_kind_the_corpus_lacks_is_not_answered_about_another(assistant) -> None:  # type: ignore[no-untyped-def]
+    """The five plans hold no 条例: a question asking a 条例's 令号 is not answered with a plan's 文号."""
+    answer = assistant.ask("年度报告公示适用哪部条例？那部条例是第几号令？")
+    assert "文号/令号" not in answer.text[:LEAD]
+
+
+def test_a_which_document_answer_names_the_document_first(regs_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = regs_assistant.ask("企业年度报告的报送和公示，按照哪部法规执行？")
+    assert not answer.refused
+    assert answer.text.startswith("《企业信息公示暂行条例》"), answer.text[:80]
+
+
+def test_a_side_of_a_comparison_takes_a_second_sentence_only_when_it_scores_closer() -> None:
+    best = said("信用服务机构应当在五个工作日内报送信用报告。", 1.00, 0.5)
+    near = said("逾期未报送的，由市发展改革部门责令改正。", 0.94, 0.4, rank=1)
+    frame = frame_question("信用服务机构怎么报送信用报告？", [])
+    assert SIDE_COMPANION_MARGIN < 0.06 < COMPANION_MARGIN
+    assert companion(best, [best, near], frame) is near
+    assert companion(best, [best, near], frame, SIDE_COMPANION_MARGIN) is None
+    # the halves of one sentence, cut at "；" (对A…；对B…), are one statement and join at the usual margin
+    base = said(
+        "第四十条 违反本办法规定，信用服务机构未按规定报送信用报告的，由市发展改革部门责令改正，处一千元以上五千元以下罚款；",
+        1.0, 0.5,
+    )  # fmt: skip
+    graver = said("情节严重的，处五千元以上二万元以下罚款。", 0.94, 0.4, rank=1)
+    how = frame_question("信用服务机构不报送信用报告，会怎么处理？", [])
+    assert companion(base, [base, graver], how, SIDE_COMPANION_MARGIN) is graver
+
+
+def test_the_pieces_of_one_sentence_cut_at_semicolons_are_one_statement() -> None:
+    """A synthetic tiered clause of our own: 对A…；对B…；对C… is one sentence in three pieces; the piece asked
+    about (the third) joins the best piece on a comparison side although it is not adjacent to it."""
+    text = "对信用较好的企业，合理降低抽查比例；对信用一般的企业，按常规比例抽查；对失信企业，提高抽查比例。另行制定细则。"
+    doc = DocumentMeta("tiers", "某市信用分级监管办法", "某市人民政府", (), (), None, Locality(), "办法")
+    passage = Passage("tiers#0001", "tiers", "第一条", text, 0, len(text))
+
+    def piece(sentence: str, score: float, rank: int) -> Evidence:
+        return Evidence(sentence, Hit(passage, doc, 1.0), rank, score, 0.9, 0.5)
+
+    best = piece("对信用较好的企业，合理降低抽查比例；", 1.00, 0)
+    asked = piece("对失信企业，提高抽查比例。", 0.94, 1)
+    middle = piece("对信用一般的企业，按常规比例抽查；", 0.93, 2)
+    apart = piece("另行制定细则。", 0.95, 1)
+    how = frame_question("对失信企业，抽查怎么安排？", [])
+    assert companion(best, [best, asked, middle], how, SIDE_COMPANION_MARGIN) is asked
+    assert companion(best, [best, apart], how, SIDE_COMPANION_MARGIN) is None  # another sentence, too far

@@ -32,7 +32,7 @@ from assistant.policy_qa.frame import (
 from assistant.policy_qa.lead import LEAD_MAX, Relevance
 from assistant.policy_qa.render import answer_text, article_of, lead_lines
 from assistant.policy_qa.shapes import compare, multi_part
-from assistant.policy_qa.sides import Side, compares, distinct_sides, documents_named
+from assistant.policy_qa.sides import KINDS, Side, compares, distinct_sides, documents_named
 from corpus import DocumentMeta, Passage
 from corpus.jurisdiction import scope_note
 from indexes import Hit, HybridRetriever, locality_match, locality_matches
@@ -210,6 +210,8 @@ class PolicyQA:
         )
         if frame.asks_article:  # "哪一条规定了…": the article first, then what it says
             return [replace(s, lead=f"{article_of(s.passage)}：{s.lead}") for s in found]
+        if frame.asks_document:  # "按哪个条例来办": the document first, then what it says
+            return [replace(s, lead=f"《{self.titles[s.doc.doc_id]}》规定：{s.lead}") for s in found]
         return found
 
     def single(
@@ -260,7 +262,10 @@ class PolicyQA:
             hits = self.finder.search(question, k=3)
             for hit in hits:
                 overlap[hit.document.doc_id] += 0.1
-        return max(candidates, key=lambda d: overlap[d.doc_id]) if candidates else None
+        guess = max(candidates, key=lambda d: overlap[d.doc_id]) if candidates else None
+        if guess is not None and not named and not kind_fits(question, guess):
+            return None  # "国务院第几号令": a 条例 asked for, and the corpus holds no such document to guess
+        return guess
 
     def refuse(self, question: str, hits: list[Hit], reason: str) -> Answer:
         related = CitationList(self.documents)
@@ -292,6 +297,12 @@ class PolicyQA:
                 f"{doc.locality.label}《{short_title(doc)}》{row.section_label}：{row.text}（责任单位：{units}）[{number}]"
             )
         return Answer(text="\n".join(lines), route="policy_qa", citations=citations.items)
+
+
+def kind_fits(question: str, doc: DocumentMeta) -> bool:
+    """Is the document of a kind the question names (条例, 方案…), or does it name none?"""
+    kinds = [kind for kind in KINDS if kind in question]
+    return not kinds or any(doc.kind.endswith(kind) or kind.endswith(doc.kind) for kind in kinds if doc.kind)
 
 
 def scope_label(locality: str | None, doc: DocumentMeta) -> str:

@@ -19,6 +19,7 @@ from assistant.policy_qa.lead import LEAD_MAX, Relevance, crop_around, cut, item
 from assistant.policy_qa.question import has_money, has_quantity
 from corpus import DocumentMeta, Passage
 
+COMPANION_MARGIN = 0.08  # a second sentence of the same clause this close to the best joins the lead
 SECOND_CLAUSE_MARGIN = 0.03  # a clause from another passage is added when it scores within this of the best
 OTHER_DOCUMENT_MARGIN = 0.12  # no locality named: other documents' clauses this close to the best are added
 OTHER_DOCUMENTS = 2
@@ -143,14 +144,21 @@ def bodies_named(text: str) -> list[str]:
     return list(dict.fromkeys(m.group(1) for m in _BODY.finditer(text)))
 
 
-def units_note(passage: Passage) -> str:
+def names_a_body(text: str) -> bool:
+    """Does the text name a specific body (市发展改革委, 省发展和改革部门; not 有关部门)?"""
+    return bool(bodies_named(text)) or names_specific_body(text, "")
+
+
+def units_note(passage: Passage, lead: str = "") -> str:
+    """A who answer's note: the clause's 牵头/责任单位, and — when its lead names no body itself — the bodies
+    the rest of the clause names (a lead that names who acts is the answer; other bodies would only crowd it)."""
     parts = []
     if passage.lead_units:
         parts.append("牵头单位：" + "、".join(passage.lead_units))
     if passage.responsible_units:
         parts.append("责任单位：" + "、".join(passage.responsible_units))
     named = [b for b in bodies_named(clause_text(passage)) if b not in "".join(parts)]
-    if named:
+    if named and not names_a_body(lead):
         parts.append("条文所列单位：" + "、".join(named))
     return "；".join(parts)
 
@@ -178,17 +186,17 @@ def compose_statements(
     index: dict[str, int],
     relevance: Relevance | None = None,
     lead_limit: int = LEAD_MAX,
+    companion_margin: float = COMPANION_MARGIN,
 ) -> list[Statement]:
     """What the sources say for one (sub-)question, best first; [] when no evidence fits the aspect."""
     chosen = choose_evidence(evidence, frame)
     scorer = relevance or (lambda text: 0.0)
     return [
-        statement(e, frame, citations, passages, index, scorer, companion(e, evidence, frame), lead_limit)
+        statement(e, frame, citations, passages, index, scorer, companion(e, evidence, frame, companion_margin), lead_limit)
         for e in chosen
     ]
 
 
-COMPANION_MARGIN = 0.08  # a second sentence of the same clause this close to the best joins the lead
 COMPANION_ASPECTS = (
     "how",
     "whether",
@@ -205,22 +213,38 @@ def continued_detail(best: Evidence, evidence: Sequence[Evidence], frame: Questi
     by "；", that states another one (处二万元以上十万元以下的罚款；情节严重的，处十万元以上三十万元以下的罚款)."""
     if not (frame.shape.money or frame.main_aspect in DETAIL_ASPECTS):
         return None
-    text, own = unspaced(best.hit.passage.text), unspaced(best.text)
-    start = text.find(own)
-    if start < 0:
-        return None
-    end = start + len(own)
     for other in evidence:
-        if other is best or other.hit.passage.passage_id != best.hit.passage.passage_id:
-            continue
-        piece = unspaced(other.text)
-        if not aspect_present(frame, piece):
-            continue
-        follows = own.endswith(("；", ";")) and text.startswith(piece, end)
-        precedes = piece.endswith(("；", ";")) and start >= len(piece) and text.startswith(piece, start - len(piece))
-        if follows or precedes:
+        if other is not best and adjacent_half(best, other) and aspect_present(frame, unspaced(other.text)):
             return other
     return None
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]")
+
+
+def one_sentence(best: Evidence, other: Evidence) -> bool:
+    """Are the two pieces of one sentence of a clause, which the splitter cut at "；" (对A…；对B…；对C…)?"""
+    if other.hit.passage.passage_id != best.hit.passage.passage_id:
+        return False
+    text = unspaced(best.hit.passage.text)
+    first, second = text.find(unspaced(best.text)), text.find(unspaced(other.text))
+    if first < 0 or second < 0:
+        return False
+    start, end = sorted((first, second))
+    return not _SENTENCE_END.search(text, start, end)
+
+
+def adjacent_half(best: Evidence, other: Evidence) -> bool:
+    """Are the two the halves of one sentence of a clause, which the splitter cut at "；"?"""
+    if other.hit.passage.passage_id != best.hit.passage.passage_id:
+        return False
+    text, own, piece = unspaced(best.hit.passage.text), unspaced(best.text), unspaced(other.text)
+    start = text.find(own)
+    if start < 0:
+        return False
+    follows = own.endswith(("；", ";")) and text.startswith(piece, start + len(own))
+    precedes = piece.endswith(("；", ";")) and start >= len(piece) and text.startswith(piece, start - len(piece))
+    return follows or precedes
 
 
 def unspaced(text: str) -> str:
@@ -228,7 +252,9 @@ def unspaced(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def companion(best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame) -> Evidence | None:
+def companion(
+    best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame, margin: float = COMPANION_MARGIN
+) -> Evidence | None:
     """The next sentence of the same clause that answers nearly as well (a procedure's second step; for a
     question asking a number or a date, a sibling sentence that states another one: 三个月… / 其他…三年,
     or the other half of a graded amount)."""
@@ -240,6 +266,8 @@ def companion(best: Evidence, evidence: Sequence[Evidence], frame: QuestionFrame
     for other in evidence[:8]:
         if other.score < best.score - COMPANION_MARGIN:
             return None
+        if other.score < best.score - margin and not one_sentence(best, other):
+            continue  # a separate sentence must score closer; another piece of the same sentence need not
         same_clause = other is not best and other.hit.passage.passage_id == best.hit.passage.passage_id
         if same_clause and (not detail or aspect_present(frame, other.text)):
             return other
@@ -435,7 +463,7 @@ def statement(
             lead = "".join(cut(e.text, relevance, lead_limit) for e in steps)
     note = ""
     if frame.main_aspect == "who":
-        note = units_note(passage)
+        note = units_note(passage, lead)
         if not (passage.lead_units or passage.responsible_units) and (
             row := mirrored_row(evidence, passages)
         ):

@@ -182,6 +182,12 @@ class QuestionFrame:
         """Does the question ask which article says something ("哪一条规定了…")? Its answer names the article."""
         return bool(_ARTICLE_ASKED.search(self.question))
 
+    @property
+    def asks_document(self) -> bool:
+        """Does the question ask which document governs something ("按哪个条例来办", "按什么规定来管")? Its
+        answer names the document before quoting it."""
+        return bool(_DOCUMENT_ASKED.search(self.question))
+
 
 def level_of(question: str) -> str | None:
     """The one administrative level the question speaks of ("区里…" → district); None when none or several."""
@@ -198,7 +204,11 @@ _CHANNEL_ASKED = re.compile(
     r"哪个(网站|网|平台|系统|网址|栏目|客户端)|什么(网站|平台|网址|系统|栏目)|网址"
     r"|(在|从|去|到|上)哪(里|儿)?(可以|能)?(下载|查询|查到|查看|找到|获取|看到)"
 )
-_ARTICLE_ASKED = re.compile(r"哪[一个]?条(?!件)|第几条|哪[一个]?款|哪个条款|什么条款")
+_DOCUMENT_ASKED = re.compile(
+    r"(?:按|依|根据|适用|执行|遵守|参照|遵循|依照|按照)(?:的是)?(?:哪|什么)(?:一|个|份|部|一部|一个)?"
+    r"(?:条例|规定|办法|法规|规章|法律|文件|政策)"
+)
+_ARTICLE_ASKED = re.compile(r"哪[一个]?条(?![件例])|第几条|哪[一个]?款|哪个条款|什么条款")
 
 
 def document_aspects_of(text: str) -> tuple[str, ...]:

@@ -39,6 +39,7 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
     cited: list[Statement] = []
     used: set[str] = set()
     quoted: set[str] = set()  # the clauses earlier parts quoted
+    shown: list[str] = []  # the leads of earlier parts
     anchor: tuple[str, ...] = ()
     first_silent = False
     wording = qa.model.wording_probability(question)  # the model was fitted on whole questions
@@ -49,17 +50,23 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
             answered += 1
             lines += [f"（{number}）{about[0]}", *about[1:]]
             continue
-        asked = part if number == 1 else resolve_ellipsis(first, qa.tagged(part))
+        own = part if number == 1 else resolve_ellipsis(first, qa.tagged(part))
         same_topic = number > 1 and points_back(qa, part, part_frame)
-        if same_topic:
-            asked = f"{frame.parts[0]}，{asked}"
+        asked = f"{frame.parts[0]}，{own}" if same_topic else own
         assessed = assess_part(qa, asked, part_frame, locality, anchor, wording, quoted, used)
         hits += assessed.hits
         limit = line_limit(len(frame.parts))
         # Each part is answered by sentences of its own: one an earlier part quoted is not quoted again, but
-        # the bodies it names answer a who part ("具体由哪些部门负责？") as a reference back to it.
-        # (Weighed against a scratch citation list: the clauses not used must not enter the answer's sources.)
-        scratch = qa.statements(asked, part_frame, assessed, CitationList(qa.documents), limit) if used else []
+        # the clauses of it no earlier lead showed answer this part when they are what it asks ("综合协调是哪个部门
+        # 负责？具体处理的又是哪个机构？"), and the bodies it names answer a who part ("具体由哪些部门负责？").
+        # (Weighed against a scratch citation list, cut to the part's own words: the clauses not used must not
+        # enter the answer's sources.)
+        scratch = qa.statements(own, part_frame, assessed, CitationList(qa.documents), limit) if used else []
+        if rest := unshown_clauses(scratch, used, shown):
+            answered += 1
+            shown.append(rest.lead)
+            lines.append(f"（{number}）{rest.lead}{marks([citations.cite(rest.passage, rest.sentences[0])])}")
+            continue
         if back := named_bodies(scratch, used):
             answered += 1
             lines.append(f"（{number}）{back.note}{marks([citations.cite(back.passage)])}")
@@ -72,6 +79,7 @@ def multi_part(qa: PolicyQA, question: str, frame: QuestionFrame, locality: str 
             cited.append(statements[0])
             used.update(statements[0].sentences)
             quoted.add(statements[0].passage.passage_id)
+            shown.append(statements[0].lead)
             lines.append(f"（{number}）" + lead_lines(statements[:1])[0])
             anchor = anchor or (statements[0].doc.doc_id,)
         else:
@@ -94,6 +102,18 @@ def continues_quoted_clause(evidence: list[Evidence], quoted: AbstractSet[str], 
     enough for the answerability model."""
     fresh = [e for e in evidence if e.text not in used]
     return bool(fresh) and fresh[0].hit.passage.passage_id in quoted
+
+
+def unshown_clauses(statements: list[Statement], used: set[str], shown: list[str]) -> Statement | None:
+    """The best statement when its sentence is one an earlier part quoted but its lead — cut to this part's
+    words — shows clauses no earlier lead showed (a long sentence answering two parts in two of its clauses)."""
+    best = statements[0] if statements else None
+    if best is None or not best.sentences or not used.issuperset(best.sentences):
+        return None
+    novel = best.lead.strip("…")
+    if any(novel in lead or lead.strip("…") in novel for lead in shown):
+        return None
+    return best
 
 
 def named_bodies(statements: list[Statement], used: set[str]) -> Statement | None:
@@ -174,7 +194,14 @@ def compare(qa: PolicyQA, question: str, frame: QuestionFrame, sides: list[Side]
     for (side, assessed), on_side in zip(assessed_sides, on_sides, strict=True):
         hits += assessed.hits
         statements = compose_statements(
-            aligned(on_side, anchor), frame, citations, qa.passages, qa.index, relevance, line_limit(len(sides))
+            aligned(on_side, anchor),
+            frame,
+            citations,
+            qa.passages,
+            qa.index,
+            relevance,
+            line_limit(len(sides)),
+            SIDE_COMPANION_MARGIN,
         )
         if assessed.verdict.answerable and statements:
             answered += 1
@@ -187,6 +214,10 @@ def compare(qa: PolicyQA, question: str, frame: QuestionFrame, sides: list[Side]
     return qa.answered(answer_text(lines, cited), citations, None)
 
 
+# A side is one line of a few: its second sentence must score closer to its best than a single answer's
+# (0.08) to join it. On the tune half 0.04 and 0.08 answer the same comparisons and 0.02 loses one whose
+# second sentence holds the answer; the tighter of the two keeps each side's line short.
+SIDE_COMPANION_MARGIN = 0.04
 ALIGN_WEIGHT = 0.3  # how much a side's sentence gains for resembling the strongest side's best sentence
 
 
