@@ -40,7 +40,7 @@ def merged(statements: Sequence[Statement]) -> list[list[Statement]]:
 
 def lead_lines(statements: Sequence[Statement], label_places: bool = False) -> list[str]:
     """One line per distinct statement; several places saying the same are named together; `label_places`
-    (no place asked, several answer): each line starts with its place."""
+    (no place asked, several answer): each line starts with its place, unless its lead names it first."""
     lines = []
     places = {s.doc.doc_id for s in statements}
     for group in merged(statements):
@@ -49,7 +49,7 @@ def lead_lines(statements: Sequence[Statement], label_places: bool = False) -> l
         if len(group) > 1:
             names = "、".join(dict.fromkeys(place_of(s.doc) for s in group))
             lines.append(f"{names}的文件均规定：{group[0].lead}{marks(numbers)}{note}")
-        elif label_places and len(places) > 1:
+        elif label_places and len(places) > 1 and not group[0].lead.startswith(place_of(group[0].doc)):
             lines.append(f"【{place_of(group[0].doc)}】{group[0].lead}{marks(numbers)}{note}")
         else:
             lines.append(f"{group[0].lead}{marks(numbers)}{note}")
