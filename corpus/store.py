@@ -155,6 +155,10 @@ class CorpusStore:
             raise FileNotFoundError(f"no document {doc_id} in {self.root}")
         return (self.root / SHARDS / entry.text).read_text("utf-8")
 
+    def document_passages(self, entry: StoredDocument) -> list[Passage]:
+        """The passages of one document of this store (its shard is read)."""
+        return self._shard(entry)[0]
+
     def _shard(self, entry: StoredDocument) -> tuple[list[Passage], list[TableRow]]:
         data = json.loads((self.root / SHARDS / entry.shard).read_text("utf-8"))
         rows = [row_from_dict({"doc_id": entry.meta.doc_id, **r})[1] for r in data["table_rows"]]
