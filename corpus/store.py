@@ -177,7 +177,8 @@ class CorpusStore:
                 document = legacy.parsed(document.meta)
             entries.append(document if isinstance(document, StoredDocument) else self._write_shards(document))
         body = {**manifest, "store_format": STORE_FORMAT, "documents": [e.to_dict() for e in entries]}
-        write_atomic(self.manifest_path, json.dumps(body, ensure_ascii=False, indent=1).encode())
+        # Compact: only then does json use its C encoder (the manifest lists every document).
+        write_atomic(self.manifest_path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
         self._remove_unlisted(entries)
         return entries
 

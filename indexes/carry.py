@@ -3,16 +3,18 @@
 A version is carried from only when it was built the same way: the same index format, encoder (name, version,
 dimension) and tokenizer, with readable per-document rows (indexes/parts.py) that agree with its BM25
 statistics and vector files. Its faiss and sentence vectors are read memory-mapped, so a build copies the rows
-of the documents it keeps as ranges; the vectors of derived documents come from the embedding cache.
+of the documents it keeps as ranges (the sentence vectors file to file, in the kernel); the vectors of derived
+documents come from the embedding cache.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import numpy as np
 
@@ -71,29 +73,93 @@ def read_previous(root: Path, expected: dict, tokenizer_tag: str) -> PreviousVer
     return PreviousVersion(rows, loaded[0], dense, vectors)
 
 
-def vector_chunks(
-    pieces: Sequence[Piece], previous: PreviousVersion | None, cache: VectorShards, kind: Kind
-) -> Iterator[np.ndarray]:
-    """The new version's vectors of `kind`, in order, at most CHUNK_ROWS at a time: ranges of the version
-    before for the pieces taken from it, the embedding cache's vectors (by key) for the others."""
+Segment = tuple[int, int] | np.ndarray  # rows [start, stop) of the version before, or keys for the cache
+
+
+def vector_segments(pieces: Sequence[Piece], previous: PreviousVersion | None, kind: Kind) -> Iterator[Segment]:
+    """The new version's vectors of `kind`, in order: ranges of the version before for the pieces taken from
+    it, and the keys (consecutive derived documents' joined) whose vectors the embedding cache holds."""
     pending: list[np.ndarray] = []
     for piece in pieces:
         passages, sentences = piece.rows.spans(piece.first, piece.stop)
         start, stop = passages if kind == "passages" else sentences
         if previous is not None and piece.rows is previous.rows:
-            yield from from_cache(cache, pending)
-            pending = []
-            for at in range(start, stop, CHUNK_ROWS):
-                yield previous.vectors(kind, at, min(at + CHUNK_ROWS, stop))
+            if pending:
+                yield np.concatenate(pending)
+                pending = []
+            yield start, stop
         else:
             keys = piece.rows.passage_keys if kind == "passages" else piece.rows.sentence_keys
             pending.append(keys[start:stop])
-    yield from from_cache(cache, pending)
+    if pending:
+        yield np.concatenate(pending)
 
 
-def from_cache(cache: VectorShards, keys: list[np.ndarray]) -> Iterator[np.ndarray]:
-    if not keys:
-        return
-    joined = np.concatenate(keys)
-    for at in range(0, len(joined), CHUNK_ROWS):
-        yield cache.gather(cache.locate(joined[at : at + CHUNK_ROWS]))
+def vector_chunks(
+    pieces: Sequence[Piece], previous: PreviousVersion | None, cache: VectorShards, kind: Kind
+) -> Iterator[np.ndarray]:
+    """The vectors of `vector_segments`, at most CHUNK_ROWS at a time."""
+    for segment in vector_segments(pieces, previous, kind):
+        if isinstance(segment, tuple):
+            assert previous is not None  # a range only comes from the version before
+            for at in range(segment[0], segment[1], CHUNK_ROWS):
+                yield previous.vectors(kind, at, min(at + CHUNK_ROWS, segment[1]))
+        else:
+            yield from from_cache(cache, segment)
+
+
+def from_cache(cache: VectorShards, keys: np.ndarray) -> Iterator[np.ndarray]:
+    for at in range(0, len(keys), CHUNK_ROWS):
+        yield cache.gather(cache.locate(keys[at : at + CHUNK_ROWS]))
+
+
+# File I/O.
+
+
+def write_sentence_vectors(
+    path: Path, shape: tuple[int, int], pieces: Sequence[Piece], previous: PreviousVersion | None, cache: VectorShards
+) -> None:
+    """The new version's sentence vectors as a float32 .npy file: the version before's rows copied file to
+    file by the kernel (`os.copy_file_range`), the cache's vectors written after them, in order."""
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype("float32")), "fortran_order": False, "shape": shape}
+    row_bytes = shape[1] * 4
+    written = 0
+    with path.open("wb", buffering=0) as handle:
+        np.lib.format.write_array_header_1_0(handle, header)
+        for segment in vector_segments(pieces, previous, "sentences"):
+            if isinstance(segment, tuple):
+                assert previous is not None
+                copy_rows(previous, handle, segment, row_bytes)
+                written += segment[1] - segment[0]
+                continue
+            for chunk in from_cache(cache, segment):
+                handle.write(np.ascontiguousarray(chunk, dtype="float32").tobytes())
+                written += len(chunk)
+    if written != shape[0]:
+        raise ValueError(f"{written} rows written to {path}, {shape[0]} expected")
+
+
+def copy_rows(previous: PreviousVersion, handle: BinaryIO, rows: tuple[int, int], row_bytes: int) -> None:
+    source = previous.sentence_vectors
+    offset = getattr(source, "offset", None)
+    if isinstance(source, np.memmap) and offset is not None and source.filename:
+        start = handle.tell()
+        try:
+            with open(source.filename, "rb") as origin:
+                size = (rows[1] - rows[0]) * row_bytes
+                copy_range(origin.fileno(), handle.fileno(), offset + rows[0] * row_bytes, size)
+            return
+        except OSError:  # no copy_file_range here (another system, another file system): copy through memory
+            handle.seek(start)
+            handle.truncate()
+    for at in range(rows[0], rows[1], CHUNK_ROWS):
+        handle.write(previous.vectors("sentences", at, min(at + CHUNK_ROWS, rows[1])).tobytes())
+
+
+def copy_range(source: int, target: int, offset: int, size: int) -> None:
+    """`size` bytes of `source` from `offset` to `target` at its position (which moves past them)."""
+    while size > 0:
+        sent = os.copy_file_range(source, target, size, offset)
+        if sent <= 0:
+            raise OSError("copy_file_range copied nothing")
+        offset, size = offset + sent, size - sent

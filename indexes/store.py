@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import numpy as np
 
 from corpus.models import DocumentMeta, Passage
 from indexes import token_cache
-from indexes.carry import PreviousVersion, read_previous, vector_chunks
+from indexes.carry import PreviousVersion, read_previous, vector_chunks, write_sentence_vectors
 from indexes.dense import DenseIndex
 from indexes.embedders import Embedder, LocalEmbedder, fill_cache
 from indexes.embedding_cache import open_cache, text_keys
@@ -153,7 +153,7 @@ def build_from_sources(
         save_encoded_sentences(target, rows.sentences)
         save_parts(target, rows)
         shape = (len(rows.sentence_keys), encoder.dim)
-        write_rows(sentence_vectors_path(target), shape, vector_chunks(pieces, previous, cache, "sentences"))
+        write_sentence_vectors(sentence_vectors_path(target), shape, pieces, previous, cache)
         watch.lap("sentences")
         if snapshot is not None:
             snapshot(target)
@@ -220,19 +220,6 @@ class Stopwatch:
         self.seconds[phase] = round(now - self._last, 4)
         self.cpu_seconds[phase] = round(cpu - self._last_cpu, 4)
         self._last, self._last_cpu = now, cpu
-
-
-def write_rows(path: Path, shape: tuple[int, int], chunks: Iterable[np.ndarray]) -> None:
-    """A float32 .npy file written chunk by chunk (never the whole matrix in memory)."""
-    header = {"descr": np.lib.format.dtype_to_descr(np.dtype("float32")), "fortran_order": False, "shape": shape}
-    written = 0
-    with path.open("wb") as handle:
-        np.lib.format.write_array_header_1_0(handle, header)
-        for chunk in chunks:
-            handle.write(np.ascontiguousarray(chunk, dtype="float32").tobytes())
-            written += len(chunk)
-    if written != shape[0]:
-        raise ValueError(f"{written} rows written to {path}, {shape[0]} expected")
 
 
 def resolve(folder: Path) -> Path:

@@ -215,3 +215,19 @@ def test_plan_pieces_joins_consecutive_documents_into_one_range() -> None:
 def test_raw_items_keep_trailing_zero_bytes() -> None:
     items = [b"\x01" + bytes(19), bytes(20)]
     assert raw_items(np.asarray(items, dtype="S20")) == items
+
+
+def test_without_copy_file_range_the_rows_are_copied_through_memory(
+    tmp_path: Path, store: ReadCounting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "data" / "index"
+    publish(store, root)
+    entries = store.entries()
+    store.write_documents([entries[0], *corpus(6)[5:], *entries[1:]], {"parser_version": "test"})
+
+    def unsupported(*args: object) -> int:
+        raise OSError("not here")
+
+    monkeypatch.setattr("indexes.carry.os.copy_file_range", unsupported)
+    assert publish(store, root)["carried_documents"] == 4
+    assert_same_as_scratch(store, root, tmp_path / "scratch")
