@@ -7,7 +7,7 @@ built from (`<version>/corpus`, hard links), so a process serving a version neve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from assistant.corrections import Corrections, correct_store
@@ -28,13 +28,14 @@ from indexes import (
     Encoder,
     HybridRetriever,
     StaleIndexError,
-    build_index,
     check_manifest,
     create_encoder,
     load_index,
 )
 from indexes.distributed import create_embedder
 from indexes.embedders import Embedder, EncoderSpec
+from indexes.parts import DocumentSource, sources_from_passages
+from indexes.store import build_from_sources
 from indexes.versions import build_lock, current_version, link_tree, version_dir
 
 CORPUS_SNAPSHOT = "corpus"
@@ -96,20 +97,30 @@ def publish_index(
     embedder: Embedder | None = None,
 ) -> dict:
     """Build a new index version of `store` (with its corpus snapshot) and switch to it; the manifest.
-    Texts the cache lacks are embedded by `embedder`, by default the engine of the settings."""
-    documents = {d.doc_id: d for d in store.documents()}
-    return build_index(
+    Texts the cache lacks are embedded by `embedder`, by default the engine of the settings. Only the
+    documents the published version lacks are read from the store (`index_sources`)."""
+    return build_from_sources(
         settings.index_dir,
-        store.passages(),
-        documents,
+        index_sources(store),
         encoder,
         tokenizer,
-        settings.index.batch_size,
-        progress,
+        embedder or embedder_of(settings, encoder, progress),
         snapshot=lambda target: link_tree(store.root, target / CORPUS_SNAPSHOT),
-        embedder=embedder or embedder_of(settings, encoder, progress),
         flush_every=settings.index.flush_every,
     )
+
+
+def index_sources(store: CorpusStore) -> list[DocumentSource]:
+    """The store's documents for an index build, each keyed by its shard (read only if the build needs it);
+    a store of the layout before has no shards: its passages are read and keyed by their digest."""
+    entries = store.entries()
+    if any(not entry.shard for entry in entries):
+        return sources_from_passages(store.passages(), {e.meta.doc_id: e.meta for e in entries})
+    return [
+        DocumentSource(entry.meta, entry.shard, partial(store.document_passages, entry))
+        for entry in entries
+        if entry.passages
+    ]
 
 
 def current_index(

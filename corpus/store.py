@@ -155,6 +155,10 @@ class CorpusStore:
             raise FileNotFoundError(f"no document {doc_id} in {self.root}")
         return (self.root / SHARDS / entry.text).read_text("utf-8")
 
+    def document_passages(self, entry: StoredDocument) -> list[Passage]:
+        """The passages of one document of this store (its shard is read)."""
+        return self._shard(entry)[0]
+
     def _shard(self, entry: StoredDocument) -> tuple[list[Passage], list[TableRow]]:
         data = json.loads((self.root / SHARDS / entry.shard).read_text("utf-8"))
         rows = [row_from_dict({"doc_id": entry.meta.doc_id, **r})[1] for r in data["table_rows"]]
@@ -173,7 +177,8 @@ class CorpusStore:
                 document = legacy.parsed(document.meta)
             entries.append(document if isinstance(document, StoredDocument) else self._write_shards(document))
         body = {**manifest, "store_format": STORE_FORMAT, "documents": [e.to_dict() for e in entries]}
-        write_atomic(self.manifest_path, json.dumps(body, ensure_ascii=False, indent=1).encode())
+        # Compact: only then does json use its C encoder (the manifest lists every document).
+        write_atomic(self.manifest_path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
         self._remove_unlisted(entries)
         return entries
 

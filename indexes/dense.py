@@ -46,3 +46,9 @@ class DenseIndex:
     def load(cls, path: Path) -> DenseIndex:
         """Memory-mapped, read-only: workers share the vectors through the page cache instead of copying them."""
         return cls(faiss.read_index(str(path), getattr(faiss, "IO_FLAG_MMAP_IFC", 0)))
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """The stored vectors of passages [start, stop) (a copy)."""
+        if stop <= start:
+            return np.zeros((0, self._index.d), dtype="float32")
+        return np.asarray(self._index.reconstruct_n(start, stop - start), dtype="float32")

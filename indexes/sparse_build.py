@@ -8,7 +8,7 @@ one, another tokenizer) every text's tokens come through the token cache, as a f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,7 @@ class SparsePlan:
     """What a build takes over and what it tokenizes (the tokens phase), before the rows are assembled."""
 
     tag: str
-    keys: list[bytes]
+    missing_keys: list[bytes]  # the keys of the texts without a row, in order
     previous: TermStats
     found: np.ndarray  # int64 per text: its row in `previous`, or -1
     tokenized: token_cache.Tokenized  # the texts without a row, in order
@@ -34,9 +34,7 @@ class SparsePlan:
     def assemble(self) -> SparseIndex:
         """The new statistics: rows found, in text order, with the new texts' rows in their places."""
         missing = np.flatnonzero(self.found < 0)
-        pool = self.previous.append(
-            with_empty(self.tokenized.token_lists), [self.keys[i] for i in missing.tolist()]
-        )
+        pool = self.previous.append(with_empty(self.tokenized.token_lists), self.missing_keys)
         order = self.found.copy()
         order[missing] = len(self.previous) + np.arange(len(missing))
         return SparseIndex(pool.take(order), self.tag)
@@ -63,15 +61,31 @@ def rows_of(previous: TermStats, keys: Sequence[bytes]) -> np.ndarray:
 
 
 def plan_sparse(root: Path, tokenizer: ChineseTokenizer, texts: Sequence[str]) -> SparsePlan:
+    """Every text by key: rows of the published version found, the others tokenized (through the cache)."""
+    previous = previous_stats(root, token_cache.tokenizer_tag(tokenizer.identity))
+    return plan_rows(root, tokenizer, previous, np.full(len(texts), -1, "int64"), dict(enumerate(texts)))
+
+
+def plan_rows(
+    root: Path,
+    tokenizer: ChineseTokenizer,
+    previous: TermStats | None,
+    carried: np.ndarray,
+    texts: Mapping[int, str],
+) -> SparsePlan:
+    """`carried`: each text's row in `previous` where the build already knows it (documents carried over),
+    else -1; those texts are in `texts` (by position) and are looked up by key, the rest tokenized."""
     identity = tokenizer.identity
     tag = token_cache.tokenizer_tag(identity)
-    keys = [token_cache.text_key(identity, t) for t in texts]
     cache = token_cache.cache_path(root, tokenizer)
-    previous = previous_stats(root, tag)
-    if previous is None:
-        tokenized = token_cache.tokenize_with_cache(cache, tokenizer, texts)
-        return SparsePlan(tag, keys, TermStats.empty(), np.full(len(texts), -1, "int64"), tokenized)
-    found = rows_of(previous, keys)
+    positions = list(texts)
+    keys = {i: token_cache.text_key(identity, texts[i]) for i in positions}
+    if previous is None:  # nothing to take rows from: every text through the token cache
+        tokenized = token_cache.tokenize_with_cache(cache, tokenizer, [texts[i] for i in positions])
+        found = np.full(len(carried), -1, dtype="int64")
+        return SparsePlan(tag, [keys[i] for i in positions], TermStats.empty(), found, tokenized)
+    found = np.asarray(carried, dtype="int64").copy()
+    found[positions] = rows_of(previous, [keys[i] for i in positions])
     missing = np.flatnonzero(found < 0).tolist()
     tokenized = token_cache.tokenize_and_append(cache, tokenizer, [texts[i] for i in missing])
-    return SparsePlan(tag, keys, previous, found, tokenized)
+    return SparsePlan(tag, [keys[i] for i in missing], previous, found, tokenized)

@@ -1,48 +1,58 @@
-"""Index folders: bm25/ + dense.faiss + sentences + manifest.json. A manifest mismatch raises StaleIndexError.
+"""Index folders: bm25/ + dense.faiss + sentences + parts.npz + manifest.json. A manifest mismatch raises
+StaleIndexError.
 
-`build_index` writes a new version under the index root and publishes it (indexes/versions.py); loading a
-root reads the version its pointer names. Vectors and BM25 token lists come through content-addressed caches
-beside the index root (indexes/embedding_cache.py, indexes/token_cache.py), so a rebuild after adding,
-changing or removing one document embeds and tokenizes only that document's new texts. The BM25 statistics
-of the published version are carried over row by row and only the new texts' rows added (indexes/sparse_build.py);
-the faiss matrix and the sentence table are rebuilt whole from the cache (no model, no jieba involved).
+`build_index` / `build_from_sources` write a new version under the index root and publish it
+(indexes/versions.py); loading a root reads the version its pointer names. A build carries every document the
+published version indexed unchanged over as ranges of that version's files (indexes/parts.py,
+indexes/carry.py: keys, BM25 rows, faiss and sentence vectors, sentence texts), so adding, changing or removing
+one document reads, hashes, tokenizes and embeds that document only. Vectors and BM25 token lists of the
+documents it derives come through content-addressed caches beside the index root (indexes/embedding_cache.py,
+indexes/token_cache.py); the BM25 statistics take the version before's row of any text it indexed
+(indexes/sparse_build.py). The result equals a build from scratch.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from corpus.models import DocumentMeta, Passage
+from indexes import token_cache
+from indexes.carry import PreviousVersion, read_previous, vector_chunks, write_sentence_vectors
 from indexes.dense import DenseIndex
 from indexes.embedders import Embedder, LocalEmbedder, fill_cache
 from indexes.embedding_cache import open_cache, text_keys
 from indexes.encoders import Encoder
-from indexes.hybrid import HybridRetriever, index_text
-from indexes.sentences import SentenceTable, load_sentences, save_sentence_table, sentence_vectors_path
+from indexes.hybrid import HybridRetriever
+from indexes.parts import (
+    DerivedDocument,
+    DocumentRows,
+    DocumentSource,
+    Piece,
+    corpus_hash,
+    derive,
+    plan_pieces,
+    previous_rows,
+    save_parts,
+    sources_from_passages,
+    splice,
+)
+from indexes.sentences import SentenceTable, load_sentences, save_encoded_sentences, sentence_vectors_path
 from indexes.sparse import SparseIndex
-from indexes.sparse_build import plan_sparse
+from indexes.sparse_build import plan_rows, previous_stats
 from indexes.tokenizer import ChineseTokenizer
 from indexes.versions import POINTER, current_version, discard, new_version, publish
 
-INDEX_FORMAT = "2"  # 2: sentences.json + sentence_vectors.npy
+INDEX_FORMAT = "3"  # 2: sentences.json + sentence_vectors.npy; 3: sentences.npz, parts.npz, corpus hash by document
 
 
 class StaleIndexError(Exception):
     """The index on disk was built from another corpus, encoder or dictionary."""
-
-
-def corpus_hash(passages: Sequence[Passage]) -> str:
-    digest = hashlib.sha256()
-    for p in passages:
-        digest.update(f"{p.passage_id}\x00{p.section_label}\x00{p.text}\x01".encode())
-    return digest.hexdigest()[:24]
 
 
 def expected_manifest(
@@ -53,14 +63,21 @@ def expected_manifest(
 ) -> dict:
     sentences = sentences or SentenceTable.from_passages(passages)
     return {
-        "format": INDEX_FORMAT,
+        **carry_expectations(encoder),
         "corpus_hash": corpus_hash(passages),
-        "encoder": encoder.name,
-        "encoder_version": encoder.version,
-        "dim": encoder.dim,
         "dictionary_hash": tokenizer.dictionary_hash,
         "passages": len(passages),
         "sentences": len(sentences.texts),
+    }
+
+
+def carry_expectations(encoder: Encoder) -> dict:
+    """What a version must share with a build for the build to carry its rows over."""
+    return {
+        "format": INDEX_FORMAT,
+        "encoder": encoder.name,
+        "encoder_version": encoder.version,
+        "dim": encoder.dim,
     }
 
 
@@ -76,56 +93,81 @@ def build_index(
     embedder: Embedder | None = None,
     flush_every: int = 2048,
 ) -> dict:
-    """Build the indexes into a new version under the root `folder`, then publish it; returns the manifest.
+    """`build_from_sources` for a list of passages (each document keyed by the digest of its passages)."""
+    sources = sources_from_passages(passages, documents)
+    embedder = embedder or LocalEmbedder(encoder, batch_size, progress)
+    return build_from_sources(folder, sources, encoder, tokenizer, embedder, snapshot, flush_every)
 
-    Passage texts and sentences are embedded together, each distinct text once, and only when the
-    embedding cache does not hold it yet — by `embedder` (default: `encoder` in this process), whose
-    results are appended to the cache as they arrive, so a killed build resumes where it stopped. Likewise
-    passage texts are tokenized for BM25 only when the token cache does not hold them. Both caches only
-    grow by a shard of what is new. The faiss matrix and the sentence vectors are copied from the cache's
-    memory-mapped shards a chunk at a time. BM25 takes the published version's term statistics for the texts
-    it indexed and tokenizes only the others. `snapshot` may add files to the version before it is published.
+
+def build_from_sources(
+    folder: Path,
+    sources: Sequence[DocumentSource],
+    encoder: Encoder,
+    tokenizer: ChineseTokenizer,
+    embedder: Embedder,
+    snapshot: Callable[[Path], None] | None = None,
+    flush_every: int = 2048,
+) -> dict:
+    """Build the indexes of `sources` into a new version under the root `folder`, publish it; the manifest.
+
+    The documents the published version indexed (same key: content and locality label) are carried over as
+    ranges of its files (indexes/parts.py, indexes/carry.py): their passages are not read, their texts not
+    hashed, tokenized or embedded. Only the other documents are read and derived; their distinct texts are
+    embedded when the embedding cache lacks them — by `embedder`, whose results are appended to the cache as
+    they arrive, so a killed build resumes where it stopped — and their passage texts tokenized for BM25 when
+    the version before has no row of the same text. The result equals a build from scratch. `snapshot` may
+    add files to the version before it is published.
     """
     watch = Stopwatch()
-    texts = [index_text(p, documents[p.doc_id]) for p in passages]
-    table = SentenceTable.from_passages(passages)
-    all_texts = [*texts, *table.texts]
+    tag = token_cache.tokenizer_tag(tokenizer.identity)
+    previous = read_previous(folder, carry_expectations(encoder), tag)
+    watch.lap("carry_read")
+    plan = plan_pieces(previous.rows if previous else None, sources)
+    derived = [derive(item) for item in plan if isinstance(item, DocumentSource)]
     watch.lap("texts")
-    keys = text_keys(encoder, all_texts)
+    fresh = iter(derived)
+    pieces = [item if isinstance(item, Piece) else fresh_piece(next(fresh), encoder) for item in plan]
+    rows = splice(pieces)
     watch.lap("keys")
     cache = open_cache(folder, encoder)
     watch.lap("cache_read")
-    embedder = embedder or LocalEmbedder(encoder, batch_size, progress)
-    embedded = fill_cache(cache, keys, all_texts, embedder, flush_every)
-    located = cache.locate(keys)
+    fresh_keys = [k for p in pieces if not carried(p, previous) for k in (p.rows.passage_keys, p.rows.sentence_keys)]
+    fresh_texts = [t for d in derived for t in (*d.index_texts, *d.sentences.texts)]
+    keys = np.concatenate(fresh_keys) if fresh_keys else np.zeros(0, "S20")
+    embedded = fill_cache(cache, keys, fresh_texts, embedder, flush_every)
     watch.lap("embedding")
-    plan = plan_sparse(folder, tokenizer, texts)
+    stats = previous.stats if previous else previous_stats(folder, tag)
+    texts = derived_texts(pieces, derived, previous)
+    plan_bm25 = plan_rows(folder, tokenizer, stats, previous_rows(pieces, previous.rows if previous else None), texts)
     watch.lap("tokens")
-    sparse = plan.assemble()
+    sparse = plan_bm25.assemble()
     watch.lap("bm25")
     version, target = new_version(folder)
     try:
         sparse.save(target / "bm25")
         watch.lap("bm25_save")
-        dense = DenseIndex.build_from_chunks(encoder.dim, cache.chunks(located.part(0, len(texts))))
+        dense = DenseIndex.build_from_chunks(encoder.dim, vector_chunks(pieces, previous, cache, "passages"))
         dense.save(target / "dense.faiss")
         del dense
         watch.lap("faiss")
-        save_sentence_table(target, table)
-        write_rows(
-            sentence_vectors_path(target),
-            (len(table.texts), encoder.dim),
-            cache.chunks(located.part(len(texts), len(all_texts))),
-        )
+        save_encoded_sentences(target, rows.sentences)
+        save_parts(target, rows)
+        shape = (len(rows.sentence_keys), encoder.dim)
+        write_sentence_vectors(sentence_vectors_path(target), shape, pieces, previous, cache)
         watch.lap("sentences")
         if snapshot is not None:
             snapshot(target)
         watch.lap("snapshot")
         manifest = {
-            **expected_manifest(passages, encoder, tokenizer, table),
+            **carry_expectations(encoder),
+            "corpus_hash": rows.corpus_hash(),
+            "dictionary_hash": tokenizer.dictionary_hash,
+            "passages": len(rows.passage_keys),
+            "sentences": len(rows.sentence_keys),
             "version": version,
             "embedded": embedded,
-            "tokenized": plan.tokenized.tokenized,
+            "tokenized": plan_bm25.tokenized.tokenized,
+            "carried_documents": len(sources) - len(derived),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         watch.lap("manifest")
@@ -137,6 +179,31 @@ def build_index(
         discard(folder, version)
         raise
     return manifest
+
+
+def fresh_piece(document: DerivedDocument, encoder: Encoder) -> Piece:
+    passage_keys = text_keys(encoder, document.index_texts)
+    sentence_keys = text_keys(encoder, document.sentences.texts)
+    return Piece(DocumentRows.of(document, passage_keys, sentence_keys), 0, 1)
+
+
+def carried(piece: Piece, previous: PreviousVersion | None) -> bool:
+    return previous is not None and piece.rows is previous.rows
+
+
+def derived_texts(
+    pieces: Sequence[Piece], derived: Sequence[DerivedDocument], previous: PreviousVersion | None
+) -> dict[int, str]:
+    """The derived documents' index texts by their passage's position in the new version."""
+    texts: dict[int, str] = {}
+    documents = iter(derived)
+    at = 0
+    for piece in pieces:
+        (p0, p1), _ = piece.rows.spans(piece.first, piece.stop)
+        if not carried(piece, previous):
+            texts.update(enumerate(next(documents).index_texts, start=at))
+        at += p1 - p0
+    return texts
 
 
 class Stopwatch:
@@ -153,20 +220,6 @@ class Stopwatch:
         self.seconds[phase] = round(now - self._last, 4)
         self.cpu_seconds[phase] = round(cpu - self._last_cpu, 4)
         self._last, self._last_cpu = now, cpu
-
-
-def write_rows(path: Path, shape: tuple[int, int], chunks: Iterable[np.ndarray]) -> None:
-    """A float32 .npy file written chunk by chunk through a memory map (never the whole matrix in memory)."""
-    if not shape[0]:  # an empty file cannot be memory-mapped
-        np.save(path, np.zeros(shape, dtype="float32"))
-        return
-    out = np.lib.format.open_memmap(path, mode="w+", dtype="float32", shape=shape)
-    start = 0
-    for chunk in chunks:
-        out[start : start + len(chunk)] = chunk
-        start += len(chunk)
-    out.flush()
-    del out
 
 
 def resolve(folder: Path) -> Path:

@@ -83,7 +83,7 @@ def test_real_index_serves_every_passages_sentences(policy_corpus, settings) -> 
         total += len(texts)
     assert total == retriever.sentences.size
     manifest = read_manifest(settings.index_dir)
-    assert manifest["sentences"] == total and manifest["format"] == "2"
+    assert manifest["sentences"] == total and manifest["format"] == "3"
     norms = np.linalg.norm(np.asarray(retriever.sentences.vectors), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4)
 
