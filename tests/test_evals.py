@@ -195,7 +195,7 @@ REGS_FLOORS = {  # reached 2026-12-03 (fourth session): tune 0.820 / 0.000 / 1.0
     "tune": {"strict_pass": 0.80, "false_refusal_rate": 0.03, "refusal_recall": 0.95, "hybrid_recall@5": 0.92},
     "check": {"strict_pass": 0.86, "false_refusal_rate": 0.05, "refusal_recall": 0.95, "hybrid_recall@5": 0.93},
 }
-ANSWER_SHAPE_FLOORS = {"answer_lead": 0.67, "answer_chars_median": 210}  # reached 0.692 and 193 on qa_regs_dev
+ANSWER_SHAPE_FLOORS = {"answer_lead": 0.73, "answer_chars_median": 210}  # reached 0.750 and 189 on qa_regs_dev (2026-12-04)
 
 
 @pytest.mark.slow
