@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from assistant.policy_qa.answer import kind_fits
 from assistant.policy_qa.compose import (
     COMPANION_MARGIN,
     Statement,
@@ -239,6 +240,14 @@ def test_a_which_document_question_is_told_apart_from_a_which_article_one() -> N
     assert not frame_question("涉企信息要按哪个条例来公示？", []).asks_article
     assert frame_question("哪一条规定了信用修复？", []).asks_article
     assert not frame_question("信用修复要满足哪些条件？", []).asks_document
+
+
+def test_a_guessed_document_must_be_of_the_kind_the_question_names() -> None:
+    plan = DocumentMeta("plan", "某县信用建设实施方案", "某县人民政府", (), (), None, Locality(), "实施方案")
+    unknown = replace(plan, kind="")
+    assert not kind_fits("按哪个条例来办？", plan)
+    assert kind_fits("那份方案的文号是多少？", plan) and kind_fits("文号是多少？", plan)
+    assert kind_fits("按哪个条例来办？", unknown)
 
 
 def test_a_document_question_naming_a_kind_the_corpus_lacks_is_not_answered_about_another(assistant) -> None:  # type: ignore[no-untyped-def]

@@ -300,9 +300,10 @@ class PolicyQA:
 
 
 def kind_fits(question: str, doc: DocumentMeta) -> bool:
-    """Is the document of a kind the question names (条例, 方案…), or does it name none?"""
+    """Is the document of a kind the question names (条例, 方案…)? Yes as well when the question names none or
+    the document's kind is unknown."""
     kinds = [kind for kind in KINDS if kind in question]
-    return not kinds or any(doc.kind.endswith(kind) or kind.endswith(doc.kind) for kind in kinds if doc.kind)
+    return not kinds or not doc.kind or any(doc.kind.endswith(kind) or kind.endswith(doc.kind) for kind in kinds)
 
 
 def scope_label(locality: str | None, doc: DocumentMeta) -> str:
