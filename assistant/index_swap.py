@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
+from assistant.heap import settle
 from assistant.runtime import open_version
 from assistant.service import Assistant
 from indexes.versions import current_version
@@ -72,6 +73,7 @@ class IndexSwap:
             return
         try:
             holder.assistant = with_version(serving, version)
+            settle(full=False)  # the new version's objects join the frozen ones (assistant/heap.py)
             log.info("switched to index version %s", version)
         except Exception:
             log.exception("index version %s could not be loaded; serving %s", version, serving.corpus.version)

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.api.admission import install_admission
 from assistant.api.problems import install_problem_handlers
 from assistant.errors import NotReady
+from assistant.heap import settle
 from assistant.index_swap import IndexSwap
 from assistant.service import Assistant
 from assistant.settings import Settings, get_settings
@@ -107,6 +108,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
             runtime.assistant = build_assistant(settings, progress=False, read_only=read_only)
             runtime.evals = start_eval_jobs(settings, runtime.assistant)
             runtime.documents = start_document_jobs(settings, runtime)
+            settle()  # before ready: a full collection never stops the loop while it serves
         except Exception:  # reported by /readyz (in Chinese; the trace goes to the log), not raised into the loop
             log.exception("loading the assistant failed")
             runtime.error = "索引或模型加载出错，详见服务日志"
@@ -126,6 +128,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
             runtime.assistant = assistant
             runtime.evals = start_eval_jobs(settings, assistant)
             runtime.documents = start_document_jobs(settings, runtime)
+            settle()
             runtime.ready.set()
         else:
             threading.Thread(target=load, name="assistant-loader", daemon=True).start()
