@@ -77,6 +77,19 @@ def test_admission_comes_before_the_body_is_read_and_a_rejected_question_gives_i
         assert client.get("/healthz").json() == {"status": "ok"}
 
 
+def test_a_serving_process_keeps_its_loaded_objects_out_of_full_collections(settings: Settings, assistant) -> None:  # type: ignore[no-untyped-def]
+    """Once the assistant is loaded, its objects are frozen (assistant/heap.py): a full collection walks only
+    what was made since, so a burst of requests does not stop the loop for a walk over the whole index."""
+    import gc
+
+    gc.unfreeze()
+    with TestClient(create_app(settings, assistant)) as client:
+        assert client.get("/healthz").status_code == 200
+        gc.collect()
+        assert gc.get_freeze_count() > 10_000  # the index's objects …
+        assert len(gc.get_objects(generation=2)) < gc.get_freeze_count()  # … outnumber what a full pass walks
+
+
 def test_a_limit_of_zero_refuses_every_question(settings: Settings, assistant) -> None:  # type: ignore[no-untyped-def]
     with TestClient(create_app(serving(settings, max_in_flight=0), assistant)) as client:
         response = client.post("/v1/ask", json=POLICY, headers=KEY)
