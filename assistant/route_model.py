@@ -81,6 +81,9 @@ class RouteModel:
         self.vectors = self._training_vectors(cache_dir)
         self.ngrams = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
         features = self._features(self.ngrams.fit_transform([e.masked for e in self.examples]), self.vectors)
+        # Once: sklearn builds this array from the vocabulary dict in Python on every call (≈ 10 ms holding the
+        # GIL), which per question made the serving loop wait behind the answering threads.
+        self.feature_names = self.ngrams.get_feature_names_out()
         self.model = LogisticRegression(C=REGULARISATION_C, max_iter=2000, class_weight="balanced")
         self.model.fit(features, [e.route for e in self.examples])
         self.training_accuracy = float(self.model.score(features, [e.route for e in self.examples]))
@@ -118,7 +121,7 @@ class RouteModel:
         row = sparse.csr_matrix(ngrams)
         weights = self.model.coef_[list(self.model.classes_).index(route)]
         contributions = [(row.data[k] * weights[j], j) for k, j in enumerate(row.indices)]
-        names = self.ngrams.get_feature_names_out()
+        names = self.feature_names
         top = [
             names[j]
             for c, j in sorted(contributions, reverse=True)[: limit * 3]

@@ -119,6 +119,14 @@ class Assistant:
         )
         return answer
 
+    def warm(self) -> None:
+        """Load what the first question would load lazily (jieba's dictionaries and tagger, the place index,
+        the encoder's thread pool), so that no served request pays for it while holding the GIL."""
+        sample = "濮阳市的企业被行政处罚后怎么申请信用修复？"
+        self.corpus.retriever.search(sample, 1)
+        self.corpus.retriever.tokenizer.content_nouns(sample)
+        self.places_named(sample)
+
     def places_named(self, question: str) -> list[str]:
         """Every place the question names: places of the national table and other place-like phrases."""
         frame = self.policy.frame(question)

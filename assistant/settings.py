@@ -141,6 +141,16 @@ class ApiSettings(BaseModel):
         "default is 5 ms): how long the event loop may wait for the GIL behind an answering thread, so a "
         "refusal or /healthz is not held up by questions being answered",
     )
+    answer_processes: int = Field(
+        2,
+        ge=0,
+        description="Answering processes per serving worker (assistant/answer_pool.py): questions are answered "
+        "there, so the worker's event loop never waits for the GIL behind an answer and a refusal under load "
+        "stays fast; each loads the index read-only (≈ 0.5 GB). 0 = answer on threads of the serving process",
+    )
+    answer_nice: int = Field(
+        10, ge=0, le=19, description="How much lower the answering processes' CPU priority is than the loop's"
+    )
     max_upload_bytes: int = Field(
         20_000_000,
         description="Largest uploaded file (record import or question set) accepted; larger is 413",

@@ -13,6 +13,9 @@ from assistant.settings import Settings
 from corpus import ParsedDocument, bundled_corpus_dir, parse_document
 from tests.conftest_helpers import serve_api, shared_dir
 
+# Tests answer on threads of the serving process (fast to start); the answering processes that `serve` uses by
+# default are covered where it matters: tests/test_serving.py's two workers answer through them.
+os.environ.setdefault("CREDIT_API__ANSWER_PROCESSES", "0")
 POSTGRES_URL = os.environ.get("CREDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("CREDIT_REQUIRE_POSTGRES") == "1"
 

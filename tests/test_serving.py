@@ -127,13 +127,15 @@ def test_concurrent_questions_get_answers_or_immediate_503s(settings: Settings, 
 
 @pytest.fixture(scope="module")
 def two_workers(settings: Settings, assistant) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """`uvicorn --workers 2` over the prepared session data directory (the assistant fixture built it)."""
+    """`uvicorn --workers 2` over the prepared session data directory (the assistant fixture built it), each
+    worker answering in an answering process of its own (assistant/answer_pool.py), as `serve` does."""
     port = free_port()
     env = {
         **os.environ,
         "CREDIT_DATA_DIR": str(settings.data_dir),
         "CREDIT_TODAY": str(settings.today),
         "CREDIT_API__API_KEYS": json.dumps(settings.api.api_keys),
+        "CREDIT_API__ANSWER_PROCESSES": "1",
         "HF_HUB_OFFLINE": "1",
     }
     command = [
@@ -144,20 +146,21 @@ def two_workers(settings: Settings, assistant) -> Iterator[str]:  # type: ignore
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_workers(url, 2)
+        wait_for_workers(url, 2, answering="processes")
         yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
 
 
-def wait_for_workers(url: str, count: int, attempts: int = 3000) -> None:
-    """Poll /readyz on fresh connections until `count` different worker processes report ready."""
+def wait_for_workers(url: str, count: int, attempts: int = 3000, answering: str | None = None) -> None:
+    """Poll /readyz on fresh connections until `count` different worker processes report ready (and, with
+    `answering`, answer there)."""
     ready: set[str] = set()
     for _ in range(attempts):
         try:
             response = httpx.get(url + "/readyz", timeout=5)
-            if response.status_code == 200:
+            if response.status_code == 200 and answering in (None, response.json().get("answering")):
                 ready.add(response.headers["X-Worker-Pid"])
                 if len(ready) >= count:
                     return

@@ -13,8 +13,10 @@ ends before that (a 4xx) gives it back in the middleware.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Generic, TypeVar, cast
 
 import anyio
@@ -93,6 +95,30 @@ class QuestionGate:
             return cast(T, result)  # None only for a job abandoned before it started
         except TimeoutError:
             job.abandon()
+            raise RequestTimeout(
+                messages.TIMED_OUT.format(seconds=f"{self.timeout_seconds:g}"), title="回答超时"
+            ) from None
+
+
+    async def run_future(self, submit: Callable[[], Future[T]], slot: Slot | None = None) -> T:
+        """`submit()` hands the work to another process; its slot is given back when that work ends (or is
+        cancelled before it started), whatever happens to this request meanwhile."""
+        if slot is None or slot.handed_off:
+            slot = self.admit()
+            if slot is None:
+                raise Overloaded(messages.OVERLOADED.format(seconds=self.retry_after_seconds))
+        slot.handed_off = True
+        try:
+            future = submit()
+        except BaseException:
+            slot.release()
+            raise
+        future.add_done_callback(lambda _: slot.release())
+        try:
+            with anyio.fail_after(self.timeout_seconds):
+                return await asyncio.shield(asyncio.wrap_future(future))
+        except TimeoutError:
+            future.cancel()  # only a question still waiting for a process; a running one keeps its slot
             raise RequestTimeout(
                 messages.TIMED_OUT.format(seconds=f"{self.timeout_seconds:g}"), title="回答超时"
             ) from None
@@ -181,3 +207,10 @@ async def answer_off_loop(request: Request, work: Callable[[], T]) -> T:
     """`work` on an answering thread, on the slot this request was admitted with."""
     slot: Slot | None = getattr(request.state, SLOT_STATE, None)
     return await gate_of(request).run(work, slot)
+
+
+async def answer_in_process(request: Request, submit: Callable[[], Future[T]]) -> T:
+    """Work handed to an answering process (assistant/answer_pool.py), on the slot this request was admitted
+    with."""
+    slot: Slot | None = getattr(request.state, SLOT_STATE, None)
+    return await gate_of(request).run_future(submit, slot)

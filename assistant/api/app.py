@@ -25,6 +25,7 @@ from assistant.service import Assistant
 from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from assistant.answer_pool import AnswerPool
     from assistant.document_jobs import DocumentJobs
     from evals.jobs import EvalJobs
 
@@ -43,6 +44,16 @@ class AppState:
         self.index_swap = IndexSwap(settings.index_dir)
         self.evals: EvalJobs | None = None  # eval runs from the API, once the assistant is there
         self.documents: DocumentJobs | None = None  # document uploads/changes, once the assistant is there
+        self.answer_pool: AnswerPool | None = None  # answering processes (api.answer_processes > 0)
+
+
+def start_answer_pool(settings: Settings) -> AnswerPool | None:
+    """The worker's answering processes; they load the prepared index themselves, in the background."""
+    if settings.api.answer_processes <= 0:
+        return None
+    from assistant.answer_pool import AnswerPool
+
+    return AnswerPool(settings, settings.api.answer_processes, settings.api.answer_nice)
 
 
 def start_document_jobs(settings: Settings, runtime: AppState) -> DocumentJobs:
@@ -88,6 +99,12 @@ def start_eval_jobs(settings: Settings, assistant: Assistant) -> EvalJobs:
     return jobs
 
 
+def answer_pool_of(request: Request) -> AnswerPool | None:
+    """The answering processes once one of them has loaded; None: answer on a thread of this worker."""
+    pool = request.app.state.runtime.answer_pool
+    return pool if pool is not None and pool.ready else None
+
+
 async def get_assistant(request: Request) -> Assistant:
     state: AppState = request.app.state.runtime
     if state.assistant is None:
@@ -108,6 +125,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
             runtime.assistant = build_assistant(settings, progress=False, read_only=read_only)
             runtime.evals = start_eval_jobs(settings, runtime.assistant)
             runtime.documents = start_document_jobs(settings, runtime)
+            runtime.answer_pool = start_answer_pool(settings)
+            runtime.assistant.warm()
             settle()  # before ready: a full collection never stops the loop while it serves
         except Exception:  # reported by /readyz (in Chinese; the trace goes to the log), not raised into the loop
             log.exception("loading the assistant failed")
@@ -128,6 +147,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
             runtime.assistant = assistant
             runtime.evals = start_eval_jobs(settings, assistant)
             runtime.documents = start_document_jobs(settings, runtime)
+            runtime.answer_pool = start_answer_pool(settings)
+            assistant.warm()
             settle()
             runtime.ready.set()
         else:
@@ -139,6 +160,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, read_only
             runtime.evals.shutdown()
         if runtime.documents is not None:
             runtime.documents.shutdown()
+        if runtime.answer_pool is not None:
+            runtime.answer_pool.close()
 
     app = FastAPI(
         title="信用政策问答助手 credit-assistant", version="0.1.0", description=DESCRIPTION, lifespan=lifespan

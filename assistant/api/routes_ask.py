@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from assistant.api.admission import answer_off_loop
-from assistant.api.app import get_assistant
+from assistant.api.admission import answer_in_process, answer_off_loop
+from assistant.api.app import answer_pool_of, get_assistant
 from assistant.api.problems import problem_responses
 from assistant.api.schemas import NOT_BLANK, SSE_EVENT_SCHEMA, AskRequest, SearchHit, SearchResponse
 from assistant.api.security import OPTIONAL_KEY, Caller
@@ -97,9 +97,18 @@ async def ask(  # type: ignore[no-untyped-def]
         None if principal.role else x_session_token or (secrets.token_urlsafe(24) if body.remember else None)
     )
     session = session_owner(token) if token else None
-    answer = await answer_off_loop(
-        request, lambda: assistant.ask(body.question, body.conversation_id, principal, session, body.locality)
-    )
+    pool = answer_pool_of(request)
+    if pool is not None:  # in an answering process: the event loop never waits for the GIL behind it
+        version = assistant.corpus.version
+        answer = await answer_in_process(
+            request,
+            lambda: pool.submit(body.question, body.conversation_id, principal, session, body.locality, version),
+        )
+    else:
+        answer = await answer_off_loop(
+            request,
+            lambda: assistant.ask(body.question, body.conversation_id, principal, session, body.locality),
+        )
     headers = {"Cache-Control": "no-store"} if carries_records(answer) else {}
     if token and answer.conversation_id:
         headers["X-Session-Token"] = token

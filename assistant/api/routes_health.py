@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from assistant.api.app import answer_pool_of
 from assistant.api.schemas import Readiness
 
 router = APIRouter(tags=["health"])
@@ -31,6 +32,7 @@ def readyz(request: Request) -> JSONResponse:
             passages=len(corpus.passages),
             encoder=corpus.retriever.encoder.name,
             index_version=corpus.version,
+            answering="processes" if answer_pool_of(request) is not None else "threads",
         )
         return JSONResponse(ready.model_dump(exclude_none=True))
     body = Readiness(

@@ -91,6 +91,9 @@ class Readiness(BaseModel):
     passages: int | None = Field(None, description="索引中的段落数")
     encoder: str | None = Field(None, description="向量模型")
     index_version: str | None = Field(None, description="正在使用的索引版本")
+    answering: str | None = Field(
+        None, description="回答问题的位置：processes = 独立答题进程；threads = 本进程的线程（答题进程未配置或仍在加载）"
+    )
     detail: str | None = Field(None, description="未就绪时的原因")
 
 

@@ -1,0 +1,137 @@
+"""Answering processes: a serving worker hands questions to processes of their own, so its event loop never
+waits for the GIL behind an answer.
+
+Answering a question is CPU-bound Python (routing, ranking, composing). On threads of the serving process it
+shares the GIL with the event loop, and uvloop takes the GIL once per I/O callback: with four questions being
+answered, every refusal, `/healthz` and accepted request waits for a turn, and a burst's 503s arrive late. In
+processes of their own (started with `spawn`, each loading the prepared index read-only, as a serving worker
+does), the answers compete with the loop only for a core, and at a lower priority (`api.answer_nice`).
+
+Nothing a question needs lives only in the serving process: conversations, records and the audit trail are in
+the records database, and the index store publishes versions that each answering process picks up with the
+same watcher a replica uses. An answering process whose serving worker is gone exits.
+
+`AnswerPool.ask` returns what `Assistant.ask` returns, or raises what it raises (an AssistantError travels
+back pickled, with its message and details). Until the first answering process has loaded, `ready` is False
+and the caller answers on a thread as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+
+from assistant.access import Principal
+from assistant.models import Answer
+from assistant.service import Assistant
+from assistant.settings import Settings
+
+log = logging.getLogger("credit_assistant.answer_pool")
+
+PARENT_CHECK_SECONDS = 2.0
+
+
+@dataclass
+class _Holder:
+    """What an answering process serves (the `AssistantHolder` of index_swap)."""
+
+    assistant: Assistant | None = None
+
+
+_holder = _Holder()
+_swap = None  # IndexSwap of this answering process
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Orphaned (the serving worker was killed): exit rather than hold an index in memory for no one."""
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _start(settings: Settings, parent: int, nice: int) -> None:
+    """Initializer of an answering process: lower its priority, load the assistant read-only, watch the index
+    store for new versions."""
+    global _swap
+    from assistant.bootstrap import build_assistant
+    from assistant.heap import settle
+    from assistant.index_swap import IndexSwap
+
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    if nice:
+        os.nice(nice)
+    _holder.assistant = build_assistant(settings, progress=False, read_only=True)
+    _holder.assistant.warm()
+    _swap = IndexSwap(settings.index_dir)
+    _swap.watch(_holder, settings.index.poll_seconds)
+    settle()
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _ask(
+    question: str,
+    conversation_id: str | None,
+    caller: Principal,
+    session: str | None,
+    region: str | None,
+    version: str,
+) -> Answer:
+    """One question in an answering process, over the index version the serving worker serves (or newer)."""
+    assert _holder.assistant is not None and _swap is not None
+    assistant = _holder.assistant
+    if assistant.corpus.version != version:  # the worker switched first: switch too before answering
+        assistant = _swap.latest(_holder, wait=True)
+    return assistant.ask(question, conversation_id, caller, session, region)
+
+
+class AnswerPool:
+    """`processes` answering processes of one serving worker."""
+
+    def __init__(self, settings: Settings, processes: int, nice: int) -> None:
+        self.processes = processes
+        self._executor = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(settings, os.getpid(), nice),
+        )
+        self._ready = threading.Event()
+        for _ in range(processes):  # start them all now; the first one loaded makes the pool ready
+            self._executor.submit(_ready).add_done_callback(self._loaded)
+
+    def _loaded(self, done: Future[int]) -> None:
+        if done.exception() is None:
+            self._ready.set()
+        else:
+            log.error("an answering process failed to start: %s", done.exception())
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def submit(
+        self,
+        question: str,
+        conversation_id: str | None,
+        caller: Principal,
+        session: str | None,
+        region: str | None,
+        version: str,
+    ) -> Future[Answer]:
+        return self._executor.submit(_ask, question, conversation_id, caller, session, region, version)
+
+    async def ask(self, *args: object) -> Answer:
+        return await asyncio.wrap_future(self.submit(*args))  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
