@@ -11,6 +11,12 @@ Nothing a question needs lives only in the serving process: conversations, recor
 the records database, and the index store publishes versions that each answering process picks up with the
 same watcher a replica uses. An answering process whose serving worker is gone exits.
 
+Each answering process computes with one thread (OpenMP, BLAS): several processes are the parallelism, and
+an encoder's OpenMP team of two per process made the processes' threads spin against each other for the two
+cores (a query embedding took most of an answer). Those libraries read their thread count when they load,
+so a spawned process sets them in its environment before it loads the assistant and then, for those that the
+serving command's own imports already loaded (faiss, numpy), through threadpoolctl.
+
 `AnswerPool.ask` returns what `Assistant.ask` returns, or raises what it raises (an AssistantError travels
 back pickled, with its message and details). Until the first answering process has loaded, `ready` is False
 and the caller answers on a thread as before.
@@ -26,15 +32,19 @@ import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from assistant.access import Principal
-from assistant.models import Answer
-from assistant.service import Assistant
-from assistant.settings import Settings
+if TYPE_CHECKING:  # imported for real only once the thread counts are set (see `_start`)
+    from assistant.access import Principal
+    from assistant.index_swap import IndexSwap
+    from assistant.models import Answer
+    from assistant.service import Assistant
+    from assistant.settings import Settings
 
 log = logging.getLogger("credit_assistant.answer_pool")
 
 PARENT_CHECK_SECONDS = 2.0
+ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -45,7 +55,7 @@ class _Holder:
 
 
 _holder = _Holder()
-_swap = None  # IndexSwap of this answering process
+_swap: IndexSwap | None = None  # of this answering process
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -60,6 +70,8 @@ def _start(settings: Settings, parent: int, nice: int) -> None:
     """Initializer of an answering process: lower its priority, load the assistant read-only, watch the index
     store for new versions."""
     global _swap
+    for variable in ONE_THREAD:
+        os.environ[variable] = "1"
     from assistant.bootstrap import build_assistant
     from assistant.heap import settle
     from assistant.index_swap import IndexSwap
@@ -68,6 +80,9 @@ def _start(settings: Settings, parent: int, nice: int) -> None:
     if nice:
         os.nice(nice)
     _holder.assistant = build_assistant(settings, progress=False, read_only=True)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)  # every OpenMP and BLAS library loaded by now, whenever it read its environment
     _holder.assistant.warm()
     _swap = IndexSwap(settings.index_dir)
     _swap.watch(_holder, settings.index.poll_seconds)

@@ -1,17 +1,24 @@
 """Load on loopback: 200 concurrent questions of mixed kinds against 1 worker and against 2 workers.
 
 Starts `credit-assistant serve --no-ui --workers N` over a temporary data directory (or `--data-dir`, kept
-between runs so the index is built once), fires all questions at once (policy questions without a key;
-subject status and repair plans with a key) and prints connection errors, 503s (the intended backpressure)
-with their latency (p50/p95/max), other 5xx, p50/p95 of the accepted questions, the latency of /healthz
-asked every 20 ms during the burst, throughput and the RSS of every worker. A second round lets each client
-honour Retry-After until answered. Each round is repeated `--rounds` times. The client is a minimal raw
-HTTP/1.1 client on asyncio streams (request bytes prepared beforehand, one connection per request), so
-what is timed is the server, not a client library's own work. Then the same server count once more with
-`CREDIT_API__MAX_IN_FLIGHT=0` (every question refused): the refusal path's latency alone and the servers' CPU
-per refusal, which does not depend on what else the machine runs. Asserts nothing.
+between runs so the index is built once) and waits until every worker answers in its answering processes
+(`CREDIT_API__ANSWER_PROCESSES`, 2 by default; 0 answers on threads of the worker). It fires all questions at
+once (policy questions without a key; subject status and repair plans with a key) and prints connection
+errors, 503s (the intended backpressure) with their latency (p50/p95/max), other 5xx, p50/p95 of the accepted
+questions, the latency of /healthz asked every 20 ms during the burst, throughput and the RSS of every worker
+and answering process. A second round lets each client honour Retry-After (plus up to `--jitter` seconds at
+random, 1 by default, as well-behaved clients do) until answered. Each round is
+repeated `--rounds` times. Then the same server count once more with `CREDIT_API__MAX_IN_FLIGHT=0` (every
+question refused): the refusal path's latency alone and the servers' CPU per refusal.
 
-    python benchmarks/load_bench.py [--workers 1 2] [--rounds 3] [--data-dir DIR]
+The client shares the two cores with the server, as a burst of 200 remote terminals would not. So it runs at
+a higher priority (`--client-nice`, -10; the server at 0, its answering processes lower still), sends
+prepared request bytes on raw sockets (one connection per request), and times each request from its last
+byte sent to the response's last byte *arriving* — the kernel's receive timestamp (SO_TIMESTAMPNS) — which
+is what a client on another machine would see; when this client's own loop gets round to reading it is
+printed beside (“as this client's loop read them”). Asserts nothing.
+
+    python benchmarks/load_bench.py [--workers 1 2] [--rounds 3] [--data-dir DIR] [--client-nice -10] [--jitter 1]
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import struct
@@ -38,6 +46,10 @@ ROOT = Path(__file__).resolve().parents[1]
 KEY = "bench-key"
 CONCURRENT = 200
 HEALTH_EVERY = 0.02  # seconds between /healthz probes during a burst
+# A retrying client waits Retry-After plus a random share of this (seconds), as well-behaved clients do: 200
+# clients refused within the same few milliseconds that all came back exactly Retry-After later would meet
+# again as one wave, of which a worker admits only its MAX_IN_FLIGHT — `--jitter 0` shows that herd.
+RETRY_JITTER = 1.0
 T = TypeVar("T")
 
 
@@ -210,7 +222,7 @@ async def one(port: int, raw: bytes, retry: bool) -> Outcome:
             return Outcome(None, time.perf_counter() - started, attempts=attempts)
         last, seen = arrived, time.perf_counter() - attempt
         if status == 503 and retry:
-            await asyncio.sleep(float(headers.get("retry-after", "1")))
+            await asyncio.sleep(float(headers.get("retry-after", "1")) + random.uniform(0, RETRY_JITTER))
             continue
         return Outcome(
             status, time.perf_counter() - started, last, headers.get("x-worker-pid", ""), attempts, seen
@@ -250,6 +262,22 @@ def rss_mb(pid: str) -> str:
         line.split(":")[0]: int(line.split()[1]) for line in status.splitlines() if line.endswith(" kB")
     }
     return f"RSS {values['VmRSS'] / 1024:.0f} MB (anonymous {values.get('RssAnon', 0) / 1024:.0f} MB)"
+
+
+def answering_children(pid: str) -> list[str]:
+    """The worker's answering processes (spawned children running multiprocessing's spawn_main)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    found = []
+    for child in children:
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:
+            continue
+    return found
 
 
 def warm_up(url: str, kinds: list[tuple[dict, dict]], workers: set[str], attempts: int = 200) -> None:
@@ -324,7 +352,8 @@ def run(workers: int, data_dir: Path, rounds: int, refuse_all: bool = False) -> 
         "CREDIT_API__API_KEYS": json.dumps([KEY]),
         "CREDIT_TODAY": "2026-11-23",
         "HF_HUB_OFFLINE": "1",
-        **({"CREDIT_API__MAX_IN_FLIGHT": "0"} if refuse_all else {}),
+        # refusing everything: nothing to answer, so no answering processes loading beside the bursts
+        **({"CREDIT_API__MAX_IN_FLIGHT": "0", "CREDIT_API__ANSWER_PROCESSES": "0"} if refuse_all else {}),
     }
     command = [
         str(Path(sys.executable).parent / "credit-assistant"),
@@ -370,6 +399,8 @@ def run(workers: int, data_dir: Path, rounds: int, refuse_all: bool = False) -> 
                 print(f"   answers per worker: {per_worker}")
         for pid in sorted(ready):
             print(f"   worker {pid}: {rss_mb(pid)}")
+            for child in answering_children(pid):
+                print(f"     its answering process {child}: {rss_mb(child)}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=120)
@@ -383,7 +414,11 @@ def main() -> None:
     parser.add_argument(
         "--client-nice", type=int, default=-10, help="the client's own priority (needs root below 0)"
     )
+    parser.add_argument(
+        "--jitter", type=float, default=RETRY_JITTER, help="seconds of random extra wait after Retry-After"
+    )
     args = parser.parse_args()
+    globals()["RETRY_JITTER"] = args.jitter
     try:
         os.setpriority(os.PRIO_PROCESS, 0, args.client_nice)
     except PermissionError:
