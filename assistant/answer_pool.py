@@ -17,20 +17,21 @@ cores (a query embedding took most of an answer). Those libraries read their thr
 so a spawned process sets them in its environment before it loads the assistant and then, for those that the
 serving command's own imports already loaded (faiss, numpy), through threadpoolctl.
 
-`AnswerPool.ask` returns what `Assistant.ask` returns, or raises what it raises (an AssistantError travels
+`AnswerPool.submit` gives a future of what `Assistant.ask` returns, or of what it raises (an AssistantError travels
 back pickled, with its message and details). Until the first answering process has loaded, `ready` is False
-and the caller answers on a thread as before.
+and the caller answers on a thread as before; so it does when a process died (BrokenProcessPool), while new
+processes start.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import multiprocessing
 import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -114,21 +115,40 @@ class AnswerPool:
 
     def __init__(self, settings: Settings, processes: int, nice: int) -> None:
         self.processes = processes
-        self._executor = ProcessPoolExecutor(
-            max_workers=processes,
+        self._settings, self._nice = settings, nice
+        self._ready = threading.Event()
+        self._lock = threading.Lock()
+        self._executor = self._start_processes()
+
+    def _start_processes(self) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(
+            max_workers=self.processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start,
-            initargs=(settings, os.getpid(), nice),
+            initargs=(self._settings, os.getpid(), self._nice),
         )
-        self._ready = threading.Event()
-        for _ in range(processes):  # start them all now; the first one loaded makes the pool ready
-            self._executor.submit(_ready).add_done_callback(self._loaded)
+        for _ in range(self.processes):  # start them all now; the first one loaded makes the pool ready
+            executor.submit(_ready).add_done_callback(self._loaded)
+        return executor
 
     def _loaded(self, done: Future[int]) -> None:
+        if done.cancelled():  # a broken executor's start-up calls, cancelled when it was replaced
+            return
         if done.exception() is None:
             self._ready.set()
         else:
             log.error("an answering process failed to start: %s", done.exception())
+
+    def restart_if_broken(self) -> None:
+        """An answering process died (killed, out of memory): the executor refuses all work from then on, so
+        start new processes; until one has loaded, the worker answers on threads."""
+        with self._lock:
+            if not self._executor._broken:  # type: ignore[attr-defined]  # set once a process died
+                return
+            log.error("an answering process died; starting new ones")
+            self._ready.clear()
+            broken, self._executor = self._executor, self._start_processes()
+        broken.shutdown(wait=False, cancel_futures=True)
 
     @property
     def ready(self) -> bool:
@@ -143,10 +163,12 @@ class AnswerPool:
         region: str | None,
         version: str,
     ) -> Future[Answer]:
-        return self._executor.submit(_ask, question, conversation_id, caller, session, region, version)
-
-    async def ask(self, *args: object) -> Answer:
-        return await asyncio.wrap_future(self.submit(*args))  # type: ignore[arg-type]
+        """The question handed to a process; BrokenProcessPool (now or from the future) when one died."""
+        try:
+            return self._executor.submit(_ask, question, conversation_id, caller, session, region, version)
+        except BrokenProcessPool:
+            self.restart_if_broken()
+            raise
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

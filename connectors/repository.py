@@ -33,7 +33,9 @@ PREFILTER_LIMIT = 5000
 FUZZY_ACCEPT = 92.0  # a single fuzzy match at or above this (and clearly ahead) is taken as the subject
 FUZZY_CANDIDATE = 60.0
 SEARCH_CAP = 500  # a name search counts and pages through at most this many matches
-NAME_INDEX_CHECK_SECONDS = 30.0  # how often a worker checks whether another process added subjects
+# How often a process checks whether another process added subjects (one `max(id)` query): the answering
+# processes of a worker and the other workers see an import through the API within a second.
+NAME_INDEX_CHECK_SECONDS = 1.0
 
 
 def subject_info(row: Subject) -> SubjectInfo:
@@ -98,7 +100,7 @@ class RecordRepository:
             return int(session.scalar(select(func.max(Subject.id))) or 0)
 
     def name_index(self) -> NameIndex:
-        """The name filter, rebuilt when subjects were added (checked at most every 30 s)."""
+        """The name filter, rebuilt when subjects were added (checked at most every NAME_INDEX_CHECK_SECONDS)."""
         with self._lock:
             cached, now = self._name_index, time.monotonic()
             if cached is not None and now - cached[2] < NAME_INDEX_CHECK_SECONDS:

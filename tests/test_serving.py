@@ -125,6 +125,68 @@ def test_concurrent_questions_get_answers_or_immediate_503s(settings: Settings, 
     assert app.state.gate.in_flight == 0
 
 
+def test_work_handed_to_another_process_holds_its_slot_until_it_ends_even_past_the_time_limit() -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import anyio
+
+    from assistant.api.admission import QuestionGate
+    from assistant.errors import Overloaded, RequestTimeout
+
+    gate = QuestionGate(limit=1, timeout_seconds=0.05, retry_after_seconds=1)
+    release = threading.Event()
+    with ThreadPoolExecutor(2) as other:  # stands in for the answering processes: a future run elsewhere
+
+        async def scenario() -> None:
+            assert await gate.run_future(lambda: other.submit(lambda: 42)) == 42
+            assert gate.in_flight == 0
+            with pytest.raises(RequestTimeout):  # 504 for the caller…
+                await gate.run_future(lambda: other.submit(release.wait))
+            assert gate.in_flight == 1  # …but the work still runs, so its slot stays taken
+            with pytest.raises(Overloaded):
+                await gate.run_future(lambda: other.submit(lambda: 0))
+            release.set()
+            for _ in range(100):
+                if gate.in_flight == 0:
+                    break
+                await anyio.sleep(0.01)
+            assert gate.in_flight == 0
+            with pytest.raises(ValueError):  # a failure to hand the work over gives the slot back at once
+                await gate.run_future(lambda: (_ for _ in ()).throw(ValueError("no pool")))
+            assert gate.in_flight == 0
+
+        anyio.run(scenario)
+
+
+def wait_until(check, seconds: float = 180) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_a_killed_answering_process_is_replaced_and_no_question_fails_meanwhile(
+    settings: Settings, assistant
+) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(serving(settings, answer_processes=1), assistant)
+    with TestClient(app) as client:
+        pool = app.state.runtime.answer_pool
+        wait_until(lambda: client.get("/readyz").json()["answering"] == "processes")
+        first = client.post("/v1/ask", json=POLICY)
+        assert first.status_code == 200 and "不得收费" in first.json()["text"]
+        (process,) = pool._executor._processes.values()  # the one answering process
+        os.kill(process.pid, signal.SIGKILL)
+        process.join(timeout=30)
+        for _ in range(3):  # answered on a thread of the worker while a new process loads
+            again = client.post("/v1/ask", json=POLICY)
+            assert again.status_code == 200 and "不得收费" in again.json()["text"]
+        wait_until(lambda: client.get("/readyz").json()["answering"] == "processes")
+        assert client.post("/v1/ask", json=POLICY).status_code == 200
+        (replacement,) = pool._executor._processes.values()
+        assert replacement.pid != process.pid
+
+
 @pytest.fixture(scope="module")
 def two_workers(settings: Settings, assistant) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """`uvicorn --workers 2` over the prepared session data directory (the assistant fixture built it), each

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -97,14 +98,20 @@ async def ask(  # type: ignore[no-untyped-def]
         None if principal.role else x_session_token or (secrets.token_urlsafe(24) if body.remember else None)
     )
     session = session_owner(token) if token else None
+    answer = None
     pool = answer_pool_of(request)
     if pool is not None:  # in an answering process: the event loop never waits for the GIL behind it
         version = assistant.corpus.version
-        answer = await answer_in_process(
-            request,
-            lambda: pool.submit(body.question, body.conversation_id, principal, session, body.locality, version),
-        )
-    else:
+        try:
+            answer = await answer_in_process(
+                request,
+                lambda: pool.submit(
+                    body.question, body.conversation_id, principal, session, body.locality, version
+                ),
+            )
+        except BrokenProcessPool:  # a process died: new ones start; this question is answered here
+            pool.restart_if_broken()
+    if answer is None:
         answer = await answer_off_loop(
             request,
             lambda: assistant.ask(body.question, body.conversation_id, principal, session, body.locality),
