@@ -113,6 +113,7 @@ class RecordRepository:
                 names = session.scalars(select(Subject.name).execution_options(yield_per=50_000))
                 index = NameIndex.build(names)
             self._name_index = (index, max_id, now)
+            self._names = None  # subjects were added (here or by another process): the fuzzy table too
             return index
 
     def existing_names(self, candidates: Sequence[str]) -> set[str]:
@@ -140,6 +141,7 @@ class RecordRepository:
             return subject_info(row) if row else None
 
     def _name_table(self) -> list[tuple[int, str]]:
+        self.name_index()  # forgets the table when another process added subjects
         if self._names is None:
             with self.sessions() as session:
                 self._names = [(i, n) for i, n in session.execute(select(Subject.id, Subject.name))]

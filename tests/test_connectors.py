@@ -123,6 +123,25 @@ def test_import_is_transactional_with_row_errors(store: RecordStore) -> None:
     assert store.repository.count_subjects() == before
 
 
+def test_another_process_sees_subjects_imported_elsewhere_within_the_check_interval(
+    store: RecordStore, database_url: str
+) -> None:
+    """An answering process or another worker has its own name filter and fuzzy table over the same database."""
+    import time
+
+    from connectors import repository
+
+    elsewhere = RecordStore.open(database_url, sample_subjects=0)
+    assert elsewhere.repository.existing_names(["测试乙新材料有限公司"]) == set()  # its filter is now built
+    assert not any(m.subject.name == "测试乙新材料有限公司" for m in elsewhere.repository.by_name("测试乙新材料"))
+    store.import_file(
+        "subjects.csv", _csv(["uscc,name,kind,locality", "91350100M000100Y43,测试乙新材料有限公司,法人,河南省濮阳市"])
+    )
+    time.sleep(repository.NAME_INDEX_CHECK_SECONDS + 0.1)
+    assert elsewhere.repository.existing_names(["测试乙新材料有限公司"]) == {"测试乙新材料有限公司"}
+    assert elsewhere.repository.by_name("测试乙新材料有限公司")[0].score == 100
+
+
 def test_import_is_idempotent_across_formats(store: RecordStore) -> None:
     subjects = _csv(["uscc,name,kind,locality", "91350100M000100Y43,测试甲有限公司,法人,河南省濮阳市"])
     first = store.import_file("subjects.csv", subjects)

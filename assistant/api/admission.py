@@ -1,14 +1,16 @@
 """Backpressure: a bounded number of questions in flight per worker, and a time limit per question.
 
 A question beyond the bound is refused at once (503 problem+json with Retry-After), never queued; a question
-that runs past the time limit is answered 504. The work itself runs in a thread that cannot be killed, so its
-slot stays taken until that thread really finishes — a timed-out question never lets more work in than the bound.
+that runs past the time limit is answered 504. The work itself runs on a thread or in an answering process and is not
+stopped, so its slot stays taken until it really finishes — a timed-out question never lets more work in than the
+bound.
 
 Admission comes first: `AdmissionMiddleware` (pure ASGI, outermost) takes a slot or sends the prepared 503
 bytes before the body is read, the key checked or anything validated — a refusal costs the event loop a few
-dozen microseconds, however busy the answering threads are. An admitted request carries its slot
-(`request.state.question_slot`) to `QuestionGate.run`, which hands it to the answering thread; a request that
-ends before that (a 4xx) gives it back in the middleware.
+dozen microseconds, however busy the answering is. An admitted request carries its slot
+(`request.state.question_slot`) to `QuestionGate.run`, which hands it to the answering thread, or to
+`QuestionGate.run_future`, which hands it to the work sent to an answering process (assistant/answer_pool.py);
+a request that ends before that (a 4xx) gives it back in the middleware.
 """
 
 from __future__ import annotations
@@ -98,7 +100,6 @@ class QuestionGate:
             raise RequestTimeout(
                 messages.TIMED_OUT.format(seconds=f"{self.timeout_seconds:g}"), title="回答超时"
             ) from None
-
 
     async def run_future(self, submit: Callable[[], Future[T]], slot: Slot | None = None) -> T:
         """`submit()` hands the work to another process; its slot is given back when that work ends (or is
