@@ -30,10 +30,11 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # imported for real only once the thread counts are set (see `_start`)
     from assistant.access import Principal
@@ -41,8 +42,11 @@ if TYPE_CHECKING:  # imported for real only once the thread counts are set (see 
     from assistant.models import Answer
     from assistant.service import Assistant
     from assistant.settings import Settings
+    from indexes import Method, SearchFilter
+    from indexes.models import Hit
 
 log = logging.getLogger("credit_assistant.answer_pool")
+T = TypeVar("T")
 
 PARENT_CHECK_SECONDS = 2.0
 ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -83,7 +87,8 @@ def _start(settings: Settings, parent: int, nice: int) -> None:
     _holder.assistant = build_assistant(settings, progress=False, read_only=True)
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(limits=1)  # every OpenMP and BLAS library loaded by now, whenever it read its environment
+    # Every OpenMP and BLAS library loaded by now, whenever it read its environment.
+    threadpool_limits(limits=1)
     _holder.assistant.warm()
     _swap = IndexSwap(settings.index_dir)
     _swap.watch(_holder, settings.index.poll_seconds)
@@ -108,6 +113,15 @@ def _ask(
     if assistant.corpus.version != version:  # the worker switched first: switch too before answering
         assistant = _swap.latest(_holder, wait=True)
     return assistant.ask(question, conversation_id, caller, session, region)
+
+
+def _search(query: str, k: int, method: Method, where: SearchFilter, version: str) -> list[Hit]:
+    """One passage search (`GET /v1/search`) in an answering process, over the worker's index version."""
+    assert _holder.assistant is not None and _swap is not None
+    assistant = _holder.assistant
+    if assistant.corpus.version != version:
+        assistant = _swap.latest(_holder, wait=True)
+    return assistant.corpus.retriever.search(query, k, method, where)
 
 
 class AnswerPool:
@@ -164,8 +178,16 @@ class AnswerPool:
         version: str,
     ) -> Future[Answer]:
         """The question handed to a process; BrokenProcessPool (now or from the future) when one died."""
+        return self._submit(_ask, question, conversation_id, caller, session, region, version)
+
+    def submit_search(
+        self, query: str, k: int, method: Method, where: SearchFilter, version: str
+    ) -> Future[list[Hit]]:
+        return self._submit(_search, query, k, method, where, version)
+
+    def _submit(self, work: Callable[..., T], *args: object) -> Future[T]:
         try:
-            return self._executor.submit(_ask, question, conversation_id, caller, session, region, version)
+            return self._executor.submit(work, *args)
         except BrokenProcessPool:
             self.restart_if_broken()
             raise

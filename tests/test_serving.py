@@ -166,7 +166,7 @@ def wait_until(check, seconds: float = 180) -> None:  # type: ignore[no-untyped-
         time.sleep(0.2)
 
 
-def test_a_killed_answering_process_is_replaced_and_no_question_fails_meanwhile(
+def test_answering_processes_answer_and_search_and_a_killed_one_is_replaced_without_failing_a_question(
     settings: Settings, assistant
 ) -> None:  # type: ignore[no-untyped-def]
     app = create_app(serving(settings, answer_processes=1), assistant)
@@ -175,6 +175,8 @@ def test_a_killed_answering_process_is_replaced_and_no_question_fails_meanwhile(
         wait_until(lambda: client.get("/readyz").json()["answering"] == "processes")
         first = client.post("/v1/ask", json=POLICY)
         assert first.status_code == 200 and "不得收费" in first.json()["text"]
+        searched = client.get("/v1/search", params={"q": "信用修复", "k": 3, "locality": "濮阳"})
+        assert searched.status_code == 200 and len(searched.json()["hits"]) == 3
         (process,) = pool._executor._processes.values()  # the one answering process
         os.kill(process.pid, signal.SIGKILL)
         process.join(timeout=30)

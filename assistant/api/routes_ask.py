@@ -148,10 +148,17 @@ async def search(
     if method not in METHODS:
         raise InvalidQuestion(f"检索方式应为 {'、'.join(METHODS)}。")
     chosen: Method = method  # type: ignore[assignment]  # checked against METHODS above
-    retriever = assistant.corpus.retriever
-    hits = await answer_off_loop(
-        request, lambda: retriever.search(q, k, chosen, SearchFilter(locality=locality))
-    )
+    retriever, where = assistant.corpus.retriever, SearchFilter(locality=locality)
+    hits = None
+    pool = answer_pool_of(request)
+    if pool is not None:
+        version = assistant.corpus.version
+        try:
+            hits = await answer_in_process(request, lambda: pool.submit_search(q, k, chosen, where, version))
+        except BrokenProcessPool:
+            pool.restart_if_broken()
+    if hits is None:
+        hits = await answer_off_loop(request, lambda: retriever.search(q, k, chosen, where))
     return SearchResponse(
         query=q,
         method=method,
