@@ -36,7 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-if TYPE_CHECKING:  # imported for real only once the thread counts are set (see `_start`)
+if TYPE_CHECKING:  # types only: an answering process loads the assistant in `_start`
     from assistant.access import Principal
     from assistant.index_swap import IndexSwap
     from assistant.models import Answer
@@ -99,6 +99,15 @@ def _ready() -> int:
     return os.getpid()
 
 
+def _serving(version: str) -> Assistant:
+    """This process's assistant over the index version the serving worker serves (or newer): when the worker
+    switched first, switch too before answering."""
+    assert _holder.assistant is not None and _swap is not None
+    if _holder.assistant.corpus.version != version:
+        return _swap.latest(_holder, wait=True)
+    return _holder.assistant
+
+
 def _ask(
     question: str,
     conversation_id: str | None,
@@ -107,21 +116,13 @@ def _ask(
     region: str | None,
     version: str,
 ) -> Answer:
-    """One question in an answering process, over the index version the serving worker serves (or newer)."""
-    assert _holder.assistant is not None and _swap is not None
-    assistant = _holder.assistant
-    if assistant.corpus.version != version:  # the worker switched first: switch too before answering
-        assistant = _swap.latest(_holder, wait=True)
-    return assistant.ask(question, conversation_id, caller, session, region)
+    """One question in an answering process."""
+    return _serving(version).ask(question, conversation_id, caller, session, region)
 
 
 def _search(query: str, k: int, method: Method, where: SearchFilter, version: str) -> list[Hit]:
-    """One passage search (`GET /v1/search`) in an answering process, over the worker's index version."""
-    assert _holder.assistant is not None and _swap is not None
-    assistant = _holder.assistant
-    if assistant.corpus.version != version:
-        assistant = _swap.latest(_holder, wait=True)
-    return assistant.corpus.retriever.search(query, k, method, where)
+    """One passage search (`GET /v1/search`) in an answering process."""
+    return _serving(version).corpus.retriever.search(query, k, method, where)
 
 
 class AnswerPool:
