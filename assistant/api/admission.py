@@ -85,11 +85,7 @@ class QuestionGate:
     async def run(self, work: Callable[[], T], slot: Slot | None = None) -> T:
         """Run `work` in a worker thread within the time limit, on the slot the request was admitted with
         (or, without one, on a free slot taken now; none free: Overloaded)."""
-        if slot is None or slot.handed_off:
-            slot = self.admit()
-            if slot is None:
-                raise Overloaded(messages.OVERLOADED.format(seconds=self.retry_after_seconds))
-        slot.handed_off = True
+        slot = self._hand_off(slot)
         job = _Job(work, slot.release)
         try:
             with anyio.fail_after(self.timeout_seconds):
@@ -97,18 +93,12 @@ class QuestionGate:
             return cast(T, result)  # None only for a job abandoned before it started
         except TimeoutError:
             job.abandon()
-            raise RequestTimeout(
-                messages.TIMED_OUT.format(seconds=f"{self.timeout_seconds:g}"), title="回答超时"
-            ) from None
+            raise self._timed_out() from None
 
     async def run_future(self, submit: Callable[[], Future[T]], slot: Slot | None = None) -> T:
         """`submit()` hands the work to another process; its slot is given back when that work ends (or is
         cancelled before it started), whatever happens to this request meanwhile."""
-        if slot is None or slot.handed_off:
-            slot = self.admit()
-            if slot is None:
-                raise Overloaded(messages.OVERLOADED.format(seconds=self.retry_after_seconds))
-        slot.handed_off = True
+        slot = self._hand_off(slot)
         try:
             future = submit()
         except BaseException:
@@ -120,9 +110,22 @@ class QuestionGate:
                 return await asyncio.shield(asyncio.wrap_future(future))
         except TimeoutError:
             future.cancel()  # only a question still waiting for a process; a running one keeps its slot
-            raise RequestTimeout(
-                messages.TIMED_OUT.format(seconds=f"{self.timeout_seconds:g}"), title="回答超时"
-            ) from None
+            raise self._timed_out() from None
+
+    def _hand_off(self, slot: Slot | None) -> Slot:
+        """The request's slot, handed to its work (without one, or with one already handed on: a free slot
+        taken now; none free: Overloaded)."""
+        if slot is None or slot.handed_off:
+            slot = self.admit()
+            if slot is None:
+                raise Overloaded(messages.OVERLOADED.format(seconds=self.retry_after_seconds))
+        slot.handed_off = True
+        return slot
+
+    def _timed_out(self) -> RequestTimeout:
+        return RequestTimeout(
+            messages.TIMED_OUT.format(seconds=f"{self.timeout_seconds:g}"), title="回答超时"
+        )
 
 
 class _Job(Generic[T]):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -23,6 +24,10 @@ from assistant.models import Answer
 from assistant.service import Assistant
 from indexes import METHODS, Method, SearchFilter
 
+if TYPE_CHECKING:
+    from assistant.answer_pool import AnswerPool
+
+T = TypeVar("T")
 router = APIRouter(prefix="/v1", tags=["ask"])
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 SessionToken = Annotated[
@@ -35,6 +40,20 @@ SessionToken = Annotated[
         pattern=r"^[A-Za-z0-9_-]+$",
     ),
 ]
+
+
+async def off_loop(
+    request: Request, on_thread: Callable[[], T], in_process: Callable[[AnswerPool], Future[T]]
+) -> T:
+    """The work in an answering process when the worker has them loaded (its event loop then never waits for the
+    GIL behind it); otherwise, or when a process died (new ones start), on a thread of this worker."""
+    pool = answer_pool_of(request)
+    if pool is not None:
+        try:
+            return await answer_in_process(request, lambda: in_process(pool))
+        except BrokenProcessPool:
+            pool.restart_if_broken()
+    return await answer_off_loop(request, on_thread)
 
 
 def carries_records(answer: Answer) -> bool:
@@ -98,24 +117,12 @@ async def ask(  # type: ignore[no-untyped-def]
         None if principal.role else x_session_token or (secrets.token_urlsafe(24) if body.remember else None)
     )
     session = session_owner(token) if token else None
-    answer = None
-    pool = answer_pool_of(request)
-    if pool is not None:  # in an answering process: the event loop never waits for the GIL behind it
-        version = assistant.corpus.version
-        try:
-            answer = await answer_in_process(
-                request,
-                lambda: pool.submit(
-                    body.question, body.conversation_id, principal, session, body.locality, version
-                ),
-            )
-        except BrokenProcessPool:  # a process died: new ones start; this question is answered here
-            pool.restart_if_broken()
-    if answer is None:
-        answer = await answer_off_loop(
-            request,
-            lambda: assistant.ask(body.question, body.conversation_id, principal, session, body.locality),
-        )
+    asked = (body.question, body.conversation_id, principal, session, body.locality)
+    answer = await off_loop(
+        request,
+        lambda: assistant.ask(*asked),
+        lambda pool: pool.submit(*asked, assistant.corpus.version),
+    )
     headers = {"Cache-Control": "no-store"} if carries_records(answer) else {}
     if token and answer.conversation_id:
         headers["X-Session-Token"] = token
@@ -149,16 +156,11 @@ async def search(
         raise InvalidQuestion(f"检索方式应为 {'、'.join(METHODS)}。")
     chosen: Method = method  # type: ignore[assignment]  # checked against METHODS above
     retriever, where = assistant.corpus.retriever, SearchFilter(locality=locality)
-    hits = None
-    pool = answer_pool_of(request)
-    if pool is not None:
-        version = assistant.corpus.version
-        try:
-            hits = await answer_in_process(request, lambda: pool.submit_search(q, k, chosen, where, version))
-        except BrokenProcessPool:
-            pool.restart_if_broken()
-    if hits is None:
-        hits = await answer_off_loop(request, lambda: retriever.search(q, k, chosen, where))
+    hits = await off_loop(
+        request,
+        lambda: retriever.search(q, k, chosen, where),
+        lambda pool: pool.submit_search(q, k, chosen, where, assistant.corpus.version),
+    )
     return SearchResponse(
         query=q,
         method=method,
